@@ -1,0 +1,1 @@
+"""convrec.agent: see ARCHITECTURE.md."""

@@ -1,0 +1,1 @@
+"""Subcommands of the `convrec` CLI, one module per command group."""

@@ -1,0 +1,39 @@
+"""Settings: read from the environment when asked (never at import time), overridable by flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_HOME = Path("~/.cache/convrec")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where convrec keeps its cache, and which services it talks to."""
+
+    home: Path = DEFAULT_HOME.expanduser()
+    dataset: str = "movielens-100k"
+    llm: str = "embedded"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from `CONVREC_*` environment variables, defaults for the rest."""
+        env = os.environ if environ is None else environ
+        port = env.get("CONVREC_CHROMA_PORT", "8000")
+        if not port.isdigit():
+            raise ValueError(f"CONVREC_CHROMA_PORT must be a port number, got {port!r}")
+        return cls(
+            home=Path(env.get("CONVREC_HOME") or DEFAULT_HOME).expanduser(),
+            dataset=env.get("CONVREC_DATASET", cls.dataset),
+            llm=env.get("CONVREC_LLM", cls.llm),
+            chroma_host=env.get("CONVREC_CHROMA_HOST") or None,
+            chroma_port=int(port),
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given non-None fields replaced (for CLI flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,1 @@
+"""convrec.eval: see ARCHITECTURE.md."""

@@ -1,0 +1,1 @@
+"""convrec.memory: see ARCHITECTURE.md."""

@@ -1,0 +1,1 @@
+"""convrec.recsys: datasets, item catalog, recommender models, offline metrics."""

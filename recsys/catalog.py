@@ -1,0 +1,167 @@
+"""The item catalog: a SQLite database built from a dataset, opened read-only by everyone.
+
+Tables: `items` (id, titles, year, popularity, retrieval text), `genres`, `item_genres`
+(normalised genre table) and `items_fts` (FTS5 over titles).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from convrec.recsys.data import Dataset
+from convrec.recsys.io import atomic_path
+
+SCHEMA = """
+CREATE TABLE items (
+    item_id INTEGER PRIMARY KEY,
+    raw_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    display_title TEXT NOT NULL,
+    year INTEGER,
+    popularity INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE genres (genre_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE item_genres (
+    item_id INTEGER NOT NULL REFERENCES items(item_id),
+    genre_id INTEGER NOT NULL REFERENCES genres(genre_id),
+    PRIMARY KEY (item_id, genre_id)
+);
+CREATE INDEX item_genres_by_genre ON item_genres(genre_id, item_id);
+CREATE INDEX items_by_year ON items(year);
+CREATE INDEX items_by_popularity ON items(popularity);
+CREATE VIRTUAL TABLE items_fts USING fts5(title, display_title);
+"""
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """One item as tools, the agent and the UI see it."""
+
+    id: int
+    title: str
+    display_title: str
+    year: int | None
+    genres: tuple[str, ...]
+    popularity: int
+    description: str = ""
+
+    def label(self) -> str:
+        """"The Godfather (1972)"."""
+        return f"{self.display_title} ({self.year})" if self.year else self.display_title
+
+
+def item_text(display_title: str, year: int | None, genres: Sequence[str], description: str) -> str:
+    """The text that semantic retrieval embeds for an item."""
+    parts = [display_title + (f" ({year})" if year else "")]
+    if genres:
+        parts.append("Genres: " + ", ".join(genres) + ".")
+    if description:
+        parts.append(description)
+    return " ".join(parts)
+
+
+def build_catalog(dataset: Dataset, path: Path) -> None:
+    """Build the catalog database for `dataset` at `path`, atomically."""
+    popularity = dataset.interactions["item_id"].value_counts()
+    genre_names = sorted({g for genres in dataset.items["genres"] for g in genres})
+    genre_ids = {name: i for i, name in enumerate(genre_names)}
+    with atomic_path(path) as tmp:
+        tmp.unlink()
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(SCHEMA)
+            con.executemany("INSERT INTO genres VALUES (?, ?)",
+                            [(i, name) for name, i in genre_ids.items()])
+            for row in dataset.items.itertuples(index=False):
+                year = None if pd.isna(row.year) else int(row.year)
+                text = item_text(row.display_title, year, row.genres, row.description)
+                con.execute(
+                    "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (int(row.item_id), str(row.raw_id), row.title, row.display_title, year,
+                     int(popularity.get(row.item_id, 0)), row.description, text),
+                )
+                con.executemany("INSERT INTO item_genres VALUES (?, ?)",
+                                [(int(row.item_id), genre_ids[g]) for g in row.genres])
+                con.execute("INSERT INTO items_fts(rowid, title, display_title) VALUES (?, ?, ?)",
+                            (int(row.item_id), row.title, row.display_title))
+            con.commit()
+        finally:
+            con.close()
+
+
+class Catalog:
+    """Read-only access to a catalog database; safe to share between threads.
+
+    Each thread gets its own connection, opened with `mode=ro` and `PRAGMA query_only`,
+    so no statement issued through a Catalog can write.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no catalog at {self.path}; run `convrec data fetch`")
+        self._local = threading.local()
+        self._genres = tuple(r[0] for r in self.execute("SELECT name FROM genres ORDER BY name"))
+        self._size = self.execute("SELECT COUNT(*) FROM items")[0][0]
+
+    def connection(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                  check_same_thread=False)
+            con.execute("PRAGMA query_only = ON")
+            self._local.con = con
+        return con
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Run one parameterised read-only statement and return all rows."""
+        return self.connection().execute(sql, params).fetchall()
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def genres(self) -> tuple[str, ...]:
+        return self._genres
+
+    def all_ids(self) -> list[int]:
+        return [r[0] for r in self.execute("SELECT item_id FROM items ORDER BY item_id")]
+
+    def items(self, ids: Iterable[int]) -> list[CatalogItem]:
+        """Items for `ids`, in the given order; unknown ids raise KeyError."""
+        ids = [int(i) for i in ids]
+        found: dict[int, CatalogItem] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = self.execute(
+                "SELECT i.item_id, i.title, i.display_title, i.year, i.popularity, "
+                "i.description, group_concat(g.name, '|') FROM items i "
+                "LEFT JOIN item_genres ig ON ig.item_id = i.item_id "
+                "LEFT JOIN genres g ON g.genre_id = ig.genre_id "
+                f"WHERE i.item_id IN ({marks}) GROUP BY i.item_id", chunk)
+            for item_id, title, display, year, pop, desc, genres in rows:
+                found[item_id] = CatalogItem(item_id, title, display, year,
+                                             tuple(sorted(genres.split("|"))) if genres else (),
+                                             pop, desc)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise KeyError(f"unknown item id(s) {missing[:5]}; ids run from 0 to {len(self) - 1}")
+        return [found[i] for i in ids]
+
+    def item(self, item_id: int) -> CatalogItem:
+        return self.items([item_id])[0]
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None

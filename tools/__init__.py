@@ -1,0 +1,1 @@
+"""convrec.tools: see ARCHITECTURE.md."""

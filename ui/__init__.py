@@ -1,0 +1,1 @@
+"""convrec.ui: see ARCHITECTURE.md."""
