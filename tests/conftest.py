@@ -1,0 +1,35 @@
+"""Shared fixtures: the real MovieLens-100K in the convrec cache, fetched once if missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from convrec.recsys.catalog import Catalog
+from convrec.recsys.data import Dataset, Split, leave_one_out
+from convrec.recsys.fetch import MOVIELENS_100K, dataset_dir, fetch
+from convrec.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def home() -> Path:
+    """The convrec cache (CONVREC_HOME or ~/.cache/convrec) holding MovieLens-100K."""
+    path = Settings.from_env().home
+    fetch(path, MOVIELENS_100K)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ml100k(home: Path) -> Dataset:
+    return Dataset.load(dataset_dir(home, MOVIELENS_100K), MOVIELENS_100K)
+
+
+@pytest.fixture(scope="session")
+def split(ml100k: Dataset) -> Split:
+    return leave_one_out(ml100k)
+
+
+@pytest.fixture(scope="session")
+def catalog(home: Path) -> Catalog:
+    return Catalog(dataset_dir(home, MOVIELENS_100K) / "catalog.sqlite")
