@@ -1,0 +1,169 @@
+"""The request frame: what the planner fills in for one user message.
+
+The LLM never writes tool calls; it fills this compact frame (about ten slots, decodable
+under a JSON schema by a small model) and a deterministic compiler turns the frame into
+tool calls. `convrec.agent.extractor.SlotExtractor` fills the same frame without an LLM:
+the fallback planner and the critic's reference.
+
+Slot conventions (the dev set, the demonstrations and the extractor all follow them):
+
+- intent: "recommend" (default), "info" (a question about named items: "what year is
+  Fargo?", "tell me about Heat") or "chat" (greetings, thanks, small talk, no request).
+- genres: catalog genre names that must ALL hold ("sci-fi comedy" -> Comedy + Sci-Fi).
+  exclude_genres: genres none of the results may have ("no horror", "nothing animated",
+  "I hate westerns").
+- Years (both bounds inclusive; the catalog's latest year is `latest_year`, 1998 for
+  MovieLens-100K):
+  "90s" / "1990s" / "nineties" -> 1990..1999; "early 90s" -> 1990..1993, "mid 90s" ->
+  1994..1996, "late 90s" -> 1997..1999; "in 1995" / "from 1995" / bare "1995" -> 1995..1995;
+  "between 1980 and 1985" / "1980-1985" / "from 1980 to 1985" -> 1980..1985;
+  "before 1970" / "older than 1970" / "pre-1970" -> max 1969; "after 1990" / "newer than
+  1990" / "post-1990" -> min 1991; "since 1990" / "1990 or later" / "from 1990 on" -> min 1990;
+  "until 1980" / "up to 1980" / "1980 or earlier" -> max 1980; "before the 80s" -> max 1979;
+  "after the 80s" -> min 1990; "since the 80s" -> min 1980;
+  "recent" / "new" / "latest" -> min latest_year - 2 (1996); "old" / "classic" / "oldies"
+  / "golden age" -> max 1969.
+- similar_to: titles the user liked or wants more like ("like X", "similar to X", "I loved
+  X"). The compiler never recommends a similar_to title itself, so a liked title is not
+  repeated in exclude_titles (a title sits in exactly one title list).
+- exclude_titles: titles seen or not wanted ("I've seen Fargo", "not Armageddon").
+  "nothing like Armageddon" only excludes Armageddon itself; it does not steer away from
+  similar items.
+- about: titles asked about (intent "info").
+- query: a short free-text description for semantic search, ONLY for content that genres
+  and years cannot express ("heist", "about a shark", "with jedi"); None otherwise.
+- popularity: "popular" ("popular", "well known", "blockbusters") or "obscure" ("hidden
+  gems", "underrated", "lesser known"); None when not asked.
+- refine: the message refines the previous request ("something older", "more like that",
+  "any comedies instead?"). A frame produced for a refinement is the EFFECTIVE request
+  after the turn (the previous slots merged with the new ones, see `merge_frames`), so the
+  compiler and the scorer only ever see complete frames.
+
+Titles are catalog DISPLAY titles ("The Godfather"), once grounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+Intent = Literal["recommend", "info", "chat"]
+Popularity = Literal["popular", "obscure"]
+
+OLD_YEAR_MAX = 1969
+RECENT_SPAN = 2
+DECADE_STEP = 10
+
+
+class RequestFrame(BaseModel):
+    """The slots of one request; see the module docstring for how each is filled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intent: Intent = "recommend"
+    genres: list[str] = Field(default_factory=list)
+    exclude_genres: list[str] = Field(default_factory=list)
+    year_min: int | None = None
+    year_max: int | None = None
+    similar_to: list[str] = Field(default_factory=list)
+    exclude_titles: list[str] = Field(default_factory=list)
+    about: list[str] = Field(default_factory=list)
+    query: str | None = None
+    popularity: Popularity | None = None
+    refine: bool = False
+
+    @field_validator("genres", "exclude_genres", "similar_to", "exclude_titles", "about")
+    @classmethod
+    def _dedupe(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(v for v in values if v))
+
+    def compact(self) -> dict:
+        """The frame as a dict without default slots (for prompts, demos and logs)."""
+        return self.model_dump(exclude_defaults=True)
+
+    def has_constraints(self) -> bool:
+        """True when any recommendation slot is set (genres, years, titles, query, ...)."""
+        return any(getattr(self, name) not in (None, [], False)
+                   for name in FRAME_FIELDS if name not in ("intent", "refine"))
+
+
+FRAME_FIELDS: tuple[str, ...] = tuple(RequestFrame.model_fields)
+
+
+def frame_schema(genres: Sequence[str]) -> type[RequestFrame]:
+    """A RequestFrame subclass whose genre slots only accept the given catalog genre names.
+
+    Its JSON schema (`.model_json_schema()`) is what constrained decoding should follow.
+    """
+    if not genres:
+        raise ValueError("frame_schema needs the catalog's genre names; got none")
+    genre = Literal[tuple(genres)]  # type: ignore[valid-type]
+    return create_model(
+        "CatalogRequestFrame",
+        __base__=RequestFrame,
+        genres=(list[genre], Field(default_factory=list)),
+        exclude_genres=(list[genre], Field(default_factory=list)),
+    )
+
+
+def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> RequestFrame:
+    """The effective request after a refinement: `current` refines `previous`.
+
+    If `current.refine` is False (or there is no previous frame) `current` stands alone.
+    Otherwise: the year range is replaced as a unit when `current` sets any bound, else
+    carried; genres and similar_to are replaced when `current` names any, else carried
+    (callers that mean "also" put the previous genres into `current` themselves);
+    exclusions accumulate; query and popularity are carried unless `current` sets them;
+    `about` is never carried. A genre asked for now is dropped from the exclusions and a
+    genre excluded now is dropped from the genres.
+    """
+    if previous is None or not current.refine:
+        return current
+    has_years = current.year_min is not None or current.year_max is not None
+    genres = current.genres or [g for g in previous.genres if g not in current.exclude_genres]
+    exclude_genres = [g for g in [*previous.exclude_genres, *current.exclude_genres]
+                      if g not in genres]
+    similar = current.similar_to or previous.similar_to
+    exclude_titles = [t for t in [*previous.exclude_titles, *current.exclude_titles]
+                      if t not in similar]
+    return RequestFrame(
+        intent=current.intent,
+        genres=genres,
+        exclude_genres=exclude_genres,
+        year_min=current.year_min if has_years else previous.year_min,
+        year_max=current.year_max if has_years else previous.year_max,
+        similar_to=similar,
+        exclude_titles=exclude_titles,
+        about=current.about,
+        query=current.query if current.query is not None else previous.query,
+        popularity=current.popularity or previous.popularity,
+        refine=True,
+    )
+
+
+def shift_years(previous: RequestFrame | None, direction: Literal["older", "newer"],
+                latest_year: int) -> tuple[int | None, int | None]:
+    """The year range for "something older" / "something newer" relative to `previous`.
+
+    older: below the previous range's start (max = previous min - 1); with only a previous
+    max, ten years below it; with no previous years, the "old" rule (max 1969).
+    newer: above the previous range's end (min = previous max + 1); with only a previous
+    min, ten years above it (capped at the "recent" start); with no previous years, the
+    "recent" rule (min = latest_year - 2).
+    """
+    low = previous.year_min if previous else None
+    high = previous.year_max if previous else None
+    recent = latest_year - RECENT_SPAN
+    if direction == "older":
+        if low is not None:
+            return None, low - 1
+        if high is not None:
+            return None, high - DECADE_STEP
+        return None, OLD_YEAR_MAX
+    if high is not None:
+        return min(high + 1, latest_year), None
+    if low is not None:
+        return min(low + DECADE_STEP, recent), None
+    return recent, None
