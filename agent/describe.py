@@ -1,0 +1,35 @@
+"""Plain-language renderings of frames and items, shared by the responder and the UI."""
+
+from __future__ import annotations
+
+from convrec.agent.frame import RequestFrame
+
+
+def describe_years(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None:
+        if low == high:
+            return f"from {low}"
+        if low % 10 == 0 and high == low + 9:
+            return f"from the {low}s"
+        return f"from {low}-{high}"
+    return f"from {low} on" if low is not None else f"up to {high}"
+
+
+def describe_frame(frame: RequestFrame) -> str:
+    """ "Sci-Fi from the 1990s, not Horror, like The Godfather" (empty for no constraints)."""
+    parts = []
+    head = " ".join(frame.genres)
+    if frame.popularity:
+        head = f"{frame.popularity} {head}".strip()
+    if frame.query:
+        head = f"{head} ({frame.query})" if head else frame.query
+    years = describe_years(frame.year_min, frame.year_max)
+    if head or years:
+        parts.append(" ".join(p for p in (head or "films", years) if p))
+    if frame.exclude_genres:
+        parts.append("not " + " or ".join(frame.exclude_genres))
+    if frame.similar_to:
+        parts.append("like " + " and ".join(frame.similar_to))
+    return ", ".join(parts)

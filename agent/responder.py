@@ -1,0 +1,93 @@
+"""The reply: the item list is rendered from data; the LLM only adds one short sentence.
+
+The sentence is checked before it is shown: if it names a catalog title that the tools did
+not return, it is replaced by a template sentence. So the reply never names an item that
+is not among the results.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Sequence
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from convrec.agent.describe import describe_frame
+from convrec.agent.frame import RequestFrame
+from convrec.agent.trace import RecommendedItem
+
+log = logging.getLogger(__name__)
+
+INTRO_PROMPT = (
+    "You are a friendly film recommender. Write ONE short sentence (at most 20 words) that "
+    "introduces the picks for the request. Do not name any film. No lists, no quotes."
+)
+CHAT_PROMPT = (
+    "You are a friendly film recommender. Answer the user in ONE short sentence (at most 20 "
+    "words) and invite them to say what they would like to watch. Do not name any film."
+)
+MAX_SENTENCE_CHARS = 200
+
+TitleFinder = Callable[[str], Collection[int]]
+
+
+class Responder:
+    """Writes the reply text for a turn. `llm=None` gives template sentences only."""
+
+    def __init__(self, llm: BaseChatModel | None = None, find_titles: TitleFinder | None = None):
+        self.llm = llm
+        self.find_titles = find_titles
+
+    def recommend(self, message: str, frame: RequestFrame, items: Sequence[RecommendedItem],
+                  notes: Sequence[str] = ()) -> str:
+        if not items:
+            return ("I could not find anything that fits " + (describe_frame(frame) or
+                    "that") + ". Try fewer conditions or a wider year range.")
+        wanted = describe_frame(frame)
+        fallback = f"Here are {len(items)} picks" + (f" for {wanted}." if wanted else ".")
+        picks = ", ".join(i.label() for i in items)
+        intro = self._sentence(INTRO_PROMPT, f"Request: {message}\nPicks: {picks}",
+                               allowed={i.id for i in items}) or fallback
+        lines = [intro, *notes, *(f"{n}. {_item_line(item)}" for n, item in enumerate(items, 1))]
+        return "\n".join(lines)
+
+    def info(self, items: Sequence[RecommendedItem], popularity: dict[int, int]) -> str:
+        if not items:
+            return "I could not find that title in the catalog. Could you spell it differently?"
+        lines = []
+        for item in items:
+            genres = ", ".join(item.genres) or "no listed genre"
+            year = f"from {item.year}" if item.year else "of unknown year"
+            count = popularity.get(item.id)
+            seen = f"; {count} people in the data watched it" if count is not None else ""
+            lines.append(f"{item.title} is {genres}, {year}{seen}.")
+        return "\n".join(lines)
+
+    def chat(self, message: str) -> str:
+        fallback = "Happy to help! Tell me what you feel like watching: a genre, a decade, or a "\
+                   "film you loved."
+        return self._sentence(CHAT_PROMPT, message, allowed=set()) or fallback
+
+    def _sentence(self, system: str, user: str, allowed: Collection[int]) -> str | None:
+        if self.llm is None:
+            return None
+        try:
+            answer = self.llm.invoke([SystemMessage(system), HumanMessage(user)])
+        except Exception as exc:  # the reply must not fail because the small talk did
+            log.warning("responder LLM failed, using the template: %s", exc)
+            return None
+        text = str(answer.content).strip().splitlines()[0].strip() if answer.content else ""
+        text = text[:MAX_SENTENCE_CHARS].strip(" \"'")
+        if not text:
+            return None
+        if self.find_titles is not None and set(self.find_titles(text)) - set(allowed):
+            log.info("responder sentence named a film outside the results; using the template")
+            return None
+        return text
+
+
+def _item_line(item: RecommendedItem) -> str:
+    genres = ", ".join(item.genres)
+    line = item.label() + (f" - {genres}" if genres else "")
+    return line + (f" ({item.reason})" if item.reason else "")
