@@ -30,14 +30,21 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
   "nothing like Armageddon" only excludes Armageddon itself; it does not steer away from
   similar items.
 - about: titles asked about (intent "info").
-- query: a short free-text description for semantic search, ONLY for content that genres
-  and years cannot express ("heist", "about a shark", "with jedi"); None otherwise.
+- query: a short free-text description for semantic search, ONLY for positive content that
+  genres and years cannot express ("heist", "about a shark", "with jedi", an actor's name);
+  None otherwise. Moods and quality words ("good", "thought-provoking") and negative content
+  ("not slasher stuff") are not a query.
 - popularity: "popular" ("popular", "well known", "blockbusters") or "obscure" ("hidden
   gems", "underrated", "lesser known"); None when not asked.
 - refine: the message refines the previous request ("something older", "more like that",
   "any comedies instead?"). A frame produced for a refinement is the EFFECTIVE request
   after the turn (the previous slots merged with the new ones, see `merge_frames`), so the
-  compiler and the scorer only ever see complete frames.
+  compiler and the scorer only ever see complete frames. Genres named in a refinement
+  replace the previous ones after "instead" / "what about" / "how about" / "rather" and are
+  added to them otherwise ("and make them funny", "same but animated"); a new request that
+  does not lean on the previous one ("ok forget that. horror from the 70s") has
+  refine=False and carries nothing. `previous` is the last recommendation frame: an info
+  question or chit-chat is never a refinement.
 
 Titles are catalog DISPLAY titles ("The Godfather"), once grounded.
 """
