@@ -1,0 +1,250 @@
+"""Greedy decoding for local Hugging Face causal LMs, free or under a JSON schema.
+
+Speed on a CPU comes from four things: the KV cache of the static prompt prefix (the leading
+system message) is computed once and copied per call; tokens the grammar forces are appended
+without a forward step and fed together with the next sampled token in one forward; only the
+last position's logits are computed; and everything runs under `torch.inference_mode`. A lock
+keeps concurrent threads from interleaving on one model.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import llguidance
+import numpy as np
+import torch
+from transformers import DynamicCache
+
+from convrec.agent.llm import GenerationLimitError, LLMError
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
+
+PREFIX_CACHE_SIZE = 4
+GRAMMAR_CACHE_SIZE = 16
+JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """What one generation cost: tokens by origin, forward passes, wall time."""
+
+    prompt_tokens: int
+    cached_prompt_tokens: int
+    new_tokens: int
+    forced_tokens: int
+    forward_steps: int
+    seconds: float
+
+
+class LocalEngine:
+    """A causal LM and its tokenizer, with cached prompt prefixes and compiled grammars."""
+
+    def __init__(self, model: Any, tokenizer: Any, name: str) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.lock = threading.RLock()
+        self.vocab_size = int(model.get_output_embeddings().weight.shape[0])
+        self.stop_ids = _stop_ids(tokenizer, model)
+        self._prefixes: OrderedDict[tuple[int, ...], DynamicCache] = OrderedDict()
+        self._matchers: OrderedDict[str, llguidance.LLMatcher] = OrderedDict()
+        self._lltokenizer: llguidance.LLTokenizer | None = None
+        self.last_stats: GenerationStats | None = None
+
+    def generate_text(self, messages: Sequence[Message], max_new_tokens: int = 64,
+                      stop: Sequence[str] = (), stop_at_newline: bool = False) -> str:
+        """Greedy continuation of the chat, cut at the first stop string (not included)."""
+        stops = [*stop, "\n"] if stop_at_newline else list(stop)
+        with self.lock, torch.inference_mode():
+            run = _Run(self, messages)
+            text = ""
+            while run.new_tokens < max_new_tokens:
+                token = run.step(None)
+                if token in self.stop_ids:
+                    break
+                text = self.tokenizer.decode(run.out, skip_special_tokens=True)
+                cut = _first_stop(text, stops)
+                if cut is not None:
+                    text = text[:cut]
+                    break
+            self.last_stats = run.stats()
+        return text.strip() if stop_at_newline else text
+
+    def generate_json(self, messages: Sequence[Message], schema: dict[str, Any],
+                      max_new_tokens: int = 128) -> str:
+        """JSON text decoded under `schema`: always parses and validates against it."""
+        with self.lock, torch.inference_mode():
+            matcher = self._matcher(schema)
+            run = _Run(self, messages)
+            while True:
+                forced = matcher.compute_ff_tokens()
+                if forced:
+                    run.force(forced)
+                    _check(matcher.consume_tokens(forced), matcher)
+                allowed = _allowed(matcher, self.vocab_size)
+                if matcher.is_stopped() or _only_stop(allowed, self.stop_ids):
+                    break
+                if run.new_tokens >= max_new_tokens:
+                    raise GenerationLimitError(
+                        f"the JSON for this schema was not complete after {max_new_tokens} "
+                        "tokens; raise max_new_tokens or bound the schema (max_length on "
+                        "lists and strings)")
+                token = run.step(allowed)
+                if token in self.stop_ids and matcher.is_accepting():
+                    break
+                _check(matcher.consume_token(token), matcher)
+            self.last_stats = run.stats()
+            return self.tokenizer.decode(run.out, skip_special_tokens=True)
+
+    def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
+        text = self.tokenizer.apply_chat_template(
+            list(messages), add_generation_prompt=True, tokenize=False)
+        return self._encode(text)
+
+    def _encode(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def prefix_cache(self, messages: Sequence[Message],
+                     ids: list[int]) -> tuple[DynamicCache | None, int]:
+        """A private copy of the cached KV for the leading system messages, and its length."""
+        system = _leading_system(messages)
+        if not system:
+            return None, 0
+        text = self.tokenizer.apply_chat_template(system, tokenize=False)
+        prefix = tuple(self._encode(text))
+        if len(prefix) >= len(ids) or tuple(ids[:len(prefix)]) != prefix:
+            return None, 0
+        if prefix not in self._prefixes:
+            cache = DynamicCache()
+            self.model(input_ids=torch.tensor([prefix]), past_key_values=cache,
+                       use_cache=True, logits_to_keep=1)
+            self._prefixes[prefix] = cache
+            while len(self._prefixes) > PREFIX_CACHE_SIZE:
+                self._prefixes.popitem(last=False)
+        self._prefixes.move_to_end(prefix)
+        return copy.deepcopy(self._prefixes[prefix]), len(prefix)
+
+    def _matcher(self, schema: dict[str, Any]) -> llguidance.LLMatcher:
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._matchers:
+            grammar = llguidance.LLMatcher.grammar_from_json_schema(schema, overrides=JSON_OPTIONS)
+            is_error, messages = llguidance.LLMatcher.validate_grammar_with_warnings(
+                grammar, self._get_lltokenizer())
+            if is_error:
+                raise ValueError(f"cannot decode under this JSON schema: {messages[0]}")
+            self._matchers[key] = llguidance.LLMatcher(self._get_lltokenizer(), grammar,
+                                                       log_level=0)
+            while len(self._matchers) > GRAMMAR_CACHE_SIZE:
+                self._matchers.popitem(last=False)
+        self._matchers.move_to_end(key)
+        return self._matchers[key].deep_copy()
+
+    def _get_lltokenizer(self) -> llguidance.LLTokenizer:
+        if self._lltokenizer is None:
+            backend = copy.copy(self.tokenizer.backend_tokenizer)
+            backend.no_padding()
+            backend.no_truncation()
+            self._lltokenizer = llguidance.LLTokenizer(
+                backend.to_str(), n_vocab=self.vocab_size,
+                eos_token=self.tokenizer.eos_token_id)
+        return self._lltokenizer
+
+
+class _Run:
+    """One greedy decoding: the KV cache, tokens waiting for a forward pass, counters."""
+
+    def __init__(self, engine: LocalEngine, messages: Sequence[Message]) -> None:
+        self.engine = engine
+        self.started = time.perf_counter()
+        ids = engine.prompt_ids(messages)
+        self.prompt_tokens = len(ids)
+        self.cache, self.cached = engine.prefix_cache(messages, ids)
+        if self.cache is None:
+            self.cache = DynamicCache()
+        self.pending = ids[self.cached:]
+        self.out: list[int] = []
+        self.forced = 0
+        self.forwards = 0
+
+    @property
+    def new_tokens(self) -> int:
+        return len(self.out)
+
+    def force(self, tokens: list[int]) -> None:
+        """Append tokens the grammar forces; they ride along with the next forward pass."""
+        self.out.extend(tokens)
+        self.pending.extend(tokens)
+        self.forced += len(tokens)
+
+    def step(self, allowed: np.ndarray | None) -> int:
+        """One forward over the pending tokens, then the greedy choice among `allowed`."""
+        logits = self.engine.model(input_ids=torch.tensor([self.pending]),
+                                   past_key_values=self.cache, use_cache=True,
+                                   logits_to_keep=1).logits[0, -1]
+        self.forwards += 1
+        if allowed is None:
+            token = int(torch.argmax(logits))
+        else:
+            candidates = np.flatnonzero(allowed)
+            if candidates.size == 0:
+                raise LLMError("the grammar allows no next token (this is a bug)")
+            token = int(candidates[int(torch.argmax(logits[torch.from_numpy(candidates)]))])
+        self.out.append(token)
+        self.pending = [token]
+        return token
+
+    def stats(self) -> GenerationStats:
+        return GenerationStats(self.prompt_tokens, self.cached, len(self.out), self.forced,
+                               self.forwards, time.perf_counter() - self.started)
+
+
+def _leading_system(messages: Sequence[Message]) -> list[Message]:
+    lead: list[Message] = []
+    for message in messages:
+        if message["role"] != "system":
+            break
+        lead.append(message)
+    return lead
+
+
+def _allowed(matcher: llguidance.LLMatcher, vocab_size: int) -> np.ndarray:
+    """The grammar's next-token mask as a boolean array over the vocabulary."""
+    bits = np.unpackbits(np.frombuffer(matcher.compute_bitmask(), dtype=np.uint8),
+                         bitorder="little")
+    return bits[:vocab_size].astype(bool)
+
+
+def _only_stop(allowed: np.ndarray, stop_ids: set[int]) -> bool:
+    candidates = np.flatnonzero(allowed)
+    return candidates.size > 0 and all(int(t) in stop_ids for t in candidates)
+
+
+def _check(ok: bool, matcher: llguidance.LLMatcher) -> None:
+    if not ok or matcher.is_error():
+        raise LLMError(f"constrained decoding failed: {matcher.get_error()}")
+
+
+def _first_stop(text: str, stops: Sequence[str]) -> int | None:
+    hits = [text.find(s) for s in stops if s and s in text]
+    return min(hits) if hits else None
+
+
+def _stop_ids(tokenizer: Any, model: Any) -> set[int]:
+    ids = {tokenizer.eos_token_id}
+    configured = getattr(model.generation_config, "eos_token_id", None)
+    ids.update(configured if isinstance(configured, list) else [configured])
+    im_end = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    if isinstance(im_end, int) and im_end != tokenizer.unk_token_id:
+        ids.add(im_end)
+    return {int(i) for i in ids if i is not None}

