@@ -1,0 +1,57 @@
+"""`convrec bench <what>`: one subcommand per benchmark; the logic lives in the rooms.
+
+To add a benchmark, write `_register_<what>(actions)` that adds its parser and sets
+`handler`, and append it to BENCHMARKS.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from convrec.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bench", help="run a benchmark and print its table")
+    actions = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for add in BENCHMARKS:
+        add(actions)
+
+
+# --- recommenders --------------------------------------------------------------------------
+
+def _register_recommenders(actions: argparse._SubParsersAction) -> None:
+    from convrec.recsys.models import MODEL_NAMES
+
+    parser = actions.add_parser(
+        "recommenders", help="fit time, test HR/NDCG/MRR@10 and latency of each recommender"
+    )
+    parser.add_argument("--models", nargs="+", choices=MODEL_NAMES, default=list(MODEL_NAMES),
+                        help="which models (default: all)")
+    parser.add_argument("--dataset", help="dataset name (default: movielens-100k)")
+    parser.add_argument("--scale-items", type=int, default=1_000_000,
+                        help="items in the synthetic ALS catalog check (0 skips it)")
+    parser.set_defaults(handler=_recommenders)
+
+
+def _recommenders(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.recsys import bench
+    from convrec.recsys.train import load_split
+
+    dataset = args.dataset or settings.dataset
+    split = load_split(settings.home, dataset)
+    print(f"{dataset}: {split.n_users} users, {split.n_items} items; test metrics use full "
+          "ranking over all unseen items")
+    rows = bench.run(split, args.models, report=lambda note: print(f"note: {note}"))
+    print(bench.format_table(rows))
+    if args.scale_items > 0:
+        check = bench.bench_catalog_scale(n_items=args.scale_items)
+        runs = ", ".join(f"{ms:.1f}" for ms in check.runs_ms)
+        print(f"ALS over {check.n_items:,} synthetic items ({check.factors} factors): "
+              f"{check.median_ms:.1f} ms per user (median of {runs})")
+    print("timings are wall clock on this machine as it is now; shared CPUs make them slower")
+    return 0
+
+
+BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [_register_recommenders]
