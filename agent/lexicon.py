@@ -1,0 +1,138 @@
+"""Word lists the slot extractor reads: genre synonyms, cue words, filler and chit-chat.
+
+Patterns are regular expressions over lower-cased text, matched at word boundaries.
+"""
+
+from __future__ import annotations
+
+# Everyday words for each MovieLens genre. Order inside a list does not matter; longer
+# phrases are tried before shorter ones by the extractor.
+GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "Action": ("action", "action packed", "action-packed", "shoot em up", "explosions"),
+    "Adventure": ("adventure", "adventures", "adventurous", "swashbuckler", "swashbuckling"),
+    "Animation": ("animation", "animated", "cartoon", "cartoons", "anime"),
+    "Children's": ("children's", "childrens", "children", "kids", "kid", "kiddie", "family",
+                   "kid friendly", "kid-friendly", "family friendly", "family-friendly"),
+    "Comedy": ("comedy", "comedies", "comedic", "funny", "funnier", "hilarious", "humor",
+               "humour", "humorous", "laugh", "laughs", "romcom", "rom com", "rom-com",
+               "romcoms", "rom-coms"),
+    "Crime": ("crime", "crimes", "gangster", "gangsters", "mob", "mobster", "mobsters",
+              "mafia"),
+    "Documentary": ("documentary", "documentaries", "docs", "doc", "docu", "docudrama"),
+    "Drama": ("drama", "dramas", "dramatic", "tearjerker", "tearjerkers", "tear jerker",
+              "a good cry"),
+    "Fantasy": ("fantasy", "fantasies", "magic", "magical", "wizard", "wizards",
+                "fairy tale", "fairy tales", "fairytale"),
+    "Film-Noir": ("film noir", "film-noir", "noir", "noirs"),
+    "Horror": ("horror", "horrors", "scary", "scarier", "scariest", "spooky", "creepy",
+               "frightening", "terrifying", "scare", "scares"),
+    "Musical": ("musical", "musicals"),
+    "Mystery": ("mystery", "mysteries", "whodunit", "whodunits", "whodunnit", "whodunnits",
+                "detective", "detectives"),
+    "Romance": ("romance", "romances", "romantic", "love story", "love stories", "romcom",
+                "rom com", "rom-com", "romcoms", "rom-coms"),
+    "Sci-Fi": ("sci-fi", "sci fi", "scifi", "science fiction", "science-fiction", "sf",
+               "space", "futuristic"),
+    "Thriller": ("thriller", "thrillers", "suspense", "suspenseful", "thrilling"),
+    "War": ("war", "wars", "war movie", "war movies", "war film", "war films", "military"),
+    "Western": ("western", "westerns", "cowboy", "cowboys", "wild west"),
+}
+
+# Genre words that also keep their text in the soft query (the genre alone loses meaning).
+GENRE_HINTS: dict[str, str] = {"kung fu": "Action", "martial arts": "Action",
+                               "space opera": "Sci-Fi"}
+
+POPULAR = ("popular", "well known", "well-known", "famous", "mainstream", "blockbuster",
+           "blockbusters", "crowd pleaser", "crowd pleasers", "crowd-pleaser",
+           "crowd-pleasers", "everyone has seen", "everybody has seen", "big hits", "hits",
+           "most watched", "most-watched", "classics everyone knows")
+OBSCURE = ("hidden gem", "hidden gems", "obscure", "underrated", "under-rated",
+           "lesser known", "lesser-known", "little known", "little-known", "unknown",
+           "less mainstream", "less popular", "less known", "off the beaten path",
+           "nobody has heard of", "no one has heard of", "not many people", "under the radar",
+           "overlooked", "indie")
+
+# Words that put a following genre or title out of the request.
+NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "everything but",
+             "but not", "hate", "hated", "hates", "can't stand", "cant stand", "cannot stand",
+             "don't like", "dont like", "do not like", "don't want", "dont want",
+             "do not want", "didn't like", "didnt like", "dislike", "disliked", "skip", "avoid",
+             "excluding", "exclude", "minus", "other than", "besides", "none of", "never",
+             "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
+             "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too")
+# A title after these was seen (left out unless the user also liked it).
+SEEN = ("seen", "saw", "watched", "watching", "already", "finished")
+# A title after these is one the user liked (similar_to).
+LIKE = ("like", "likes", "liked", "love", "loved", "loves", "enjoyed", "enjoy", "adore",
+        "adored", "similar to", "in the vein of", "along the lines of", "reminds me of",
+        "fan of", "favourite", "favorite", "such as", "same as", "in the style of",
+        "the style of", "akin to", "comparable to", "more of")
+# After a title: the user liked it.
+LIKE_AFTER = ("was awesome", "was amazing", "was great", "was so good", "was fantastic",
+              "was brilliant", "was good", "is awesome", "is amazing", "is great", "rocks",
+              "loved it", "loved both", "loved them", "liked it", "liked both", "enjoyed it",
+              "it was amazing", "it was great", "it was awesome", "like it", "like that",
+              "like this", "similar", "more of that", "more like that", "more like it")
+# After a title: the user does not want it.
+EXCLUDE_AFTER = ("seen it", "saw it", "watched it", "already seen", "already", "again",
+                 "is bad", "was bad", "was awful", "sucked", "was boring")
+
+# Questions about named items (intent "info").
+INFO_PATTERNS = (
+    r"^(?:so |and |ok |okay |hey |hmm )?(?:what|which) (?:year|genre|genres|kind|type|sort|rating)",
+    r"\bwhen (?:did|was|is|were)\b", r"\bwhat year\b", r"\bhow old is\b",
+    r"\bwho (?:directed|made|stars|starred|is in|was in|acts|plays|wrote)\b",
+    r"\btell me (?:more |a bit |something )?about\b", r"\bwhat do you know about\b",
+    r"\binfo(?:rmation)? (?:on|about)\b", r"\bdetails (?:on|about|of)\b",
+    r"^(?:so |and |ok |hey )?what(?:'s| is| was) \S.* about\b",
+    r"^(?:so |and |ok |hey )?(?:have|did|do) you (?:ever )?(?:heard|hear|seen|see|know)\b",
+    r"\bhow (?:popular|good|long|scary|famous|well known|long ago|old|funny) (?:is|was)\b",
+    r"^compare\b", r"\bdifference between\b", r"\bwhat(?:'s| is) the (?:year|genre)\b",
+    r"\bwhat genres? (?:is|are|does)\b", r"\bis it (?:any )?good\b",
+)
+
+# Messages made only of these words (and nothing else recognised) are chit-chat.
+CHAT_WORDS = frozenset("""
+hi hello hey heya hiya howdy yo there sup whats what's up good morning evening afternoon night
+thanks thank thx ty cheers you a lot so much very many cool great nice awesome perfect wow ok
+okay alright bye goodbye see ya later for now how are is it going doing today who what can do
+lol haha hahaha hehe greetings appreciate sounds fine yes yeah yep no nope sure the your name
+oh ah hmm um please that's that thats all help me tell about yourself bot dear friend buddy
+pal again much appreciated love it this
+""".split())
+# ...but these words alone are not a conversation opener worth a chat reply by themselves.
+CHAT_REQUIRED = frozenset("""
+hi hello hey heya hiya howdy yo sup thanks thank thx ty cheers bye goodbye lol haha hahaha
+hehe greetings morning evening afternoon who how appreciate appreciated
+""".split()) | {"what can", "can you"}
+
+# Words that carry no content for the soft query.
+STOPWORDS = frozenset("""
+a an the and or but if then so of to in on at by for with from as into about than too very
+i me my mine we us our you your he she it its they them their this that these those there
+here is are was were be been being am do does did doing done have has had having will would
+shall should can could may might must ought just also only even still really quite pretty
+some any all each every both either neither more most less least much many few lot lots
+what which who whom whose when where why how not no nor yes maybe perhaps please pls plz
+thanks thank ok okay hey hi hello well oh um hmm hm like likes liked love loved enjoy
+enjoyed want wanted wants need needs looking look find show give get got tell recommend
+recommendation recommendations suggest suggestion suggestions something anything stuff things
+thing one ones movie movies film films flick flicks picture pictures cinema watch watching
+watched seen see saw good great nice best better top awesome amazing fantastic cool fun
+interesting decent solid favorite favourite kind sort type genre genres made make makes
+came come out released release year years era decade old older new newer recent classic
+classics tonight today weekend night evening friends friend girlfriend boyfriend wife husband
+partner family kids mom dad grandma grandpa date party together alone bored boring i'd i'm
+i've im ive id don't dont can't cant won't wont let's lets would've tho though though
+though although else other another instead rather same similar vein style lines sure
+already again first last next few couple bit little ideally prefer preferred possible
+perfect kindly grateful greetings could would you'd enjoy heavy light think thought
+thoughtful provoking feel feelgood say just mood fan huge big kick lately week month
+both either maybe now then than sometime time stuff lol haha smth sth u ur r ya
+abt w wanna gonna gotta kinda sorta lemme gimme yeah yep nope tho honestly actually
+literally basically seriously probably definitely suggestions ideas idea help hoping hope
+trying try check sounds sound fine cheers whatever everyone everybody someone somebody
+people person he's she's it's that's what's there's here's who's dark nicer nicest
+possibly mainly mostly usually generally including include includes featuring
+whole surprise him her his hers itself myself yourself something's
+""".split())

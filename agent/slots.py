@@ -1,0 +1,184 @@
+"""Text-level slot finders for the extractor: genres, popularity, title roles, soft query.
+
+Every function works on folded (lower-case, accent-free) text in which spans already used
+by other slots may be blanked with spaces, so character positions stay comparable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from convrec.agent.lexicon import (
+    EXCLUDE_AFTER,
+    GENRE_HINTS,
+    GENRE_SYNONYMS,
+    LIKE,
+    LIKE_AFTER,
+    NEGATIONS,
+    OBSCURE,
+    POPULAR,
+    SEEN,
+    STOPWORDS,
+)
+from convrec.agent.title_index import Mention
+
+Role = Literal["similar", "exclude", "seen"]
+GENRE_FUZZY_CUTOFF = 85.0
+_CLAUSE_END = re.compile(r"[.,;!?()]|\bbut\b(?!\s+not)")
+_SENTENCE_END = re.compile(r"[.;!?]")
+_CONNECTORS = frozenset({"and", "or", "nor", "plus", "&", "both", "as", "well"})
+
+
+def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
+
+
+_GENRE_OF: dict[str, list[str]] = {}
+for _genre, _words in GENRE_SYNONYMS.items():
+    for _word in _words:
+        _GENRE_OF.setdefault(_word, []).append(_genre)
+_GENRES = _phrase_regex(_GENRE_OF)
+_HINTS = _phrase_regex(GENRE_HINTS)
+_FUZZY_WORDS = [w for w in _GENRE_OF if " " not in w and len(w) >= 5 and w.isalpha()]
+_NEGATION = re.compile(r"(?<![\w'])(" + "|".join(re.escape(n) for n in
+                                                  sorted(NEGATIONS, key=len, reverse=True))
+                       + r")(?![\w'])((?:\s+[\w'-]+){0,3})\s*$")
+_POPULAR = _phrase_regex(POPULAR)
+_OBSCURE = _phrase_regex(OBSCURE)
+_LIKE = _phrase_regex(LIKE)
+_SEEN = _phrase_regex(SEEN)
+_NEG_ANY = _phrase_regex(NEGATIONS)
+_LIKE_AFTER = _phrase_regex(LIKE_AFTER)
+_EXCLUDE_AFTER = _phrase_regex(EXCLUDE_AFTER)
+_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_QUERY_LEADS = re.compile(r"(?<![\w-])(?:about|with|involving|featuring|starring|set in|"
+                          r"set during|based on|fan of|where)\s+(?P<body>[^.,;!?]+)")
+_QUERY_UNTIL = re.compile(r"\b(?:but|from|before|after|since|that|which|please|pls|like|"
+                          r"and (?:not|no|nothing))\b")
+_NOUN_BEFORE_MOVIE = re.compile(r"(?P<body>(?:[a-z][\w'-]*\s+){1,2})"
+                                r"(?:movie|movies|film|films|flick|flicks|stuff)\b")
+SHORT_MESSAGE_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A recognised phrase: span, what it means, and whether it is negated."""
+
+    start: int
+    end: int
+    value: str
+    negated: bool = False
+
+
+def negated_at(text: str, start: int) -> bool:
+    """Is the phrase starting at `start` inside a negation ("no", "not a", "I hate ...")?"""
+    prefix = text[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(prefix)), default=0)
+    match = _NEGATION.search(prefix[cut:])
+    if match is None:
+        return False
+    return not (match.group(1) == "nothing" and match.group(2).strip().startswith("but"))
+
+
+def find_genres(text: str, genres: Sequence[str]) -> list[Hit]:
+    """Genre mentions (synonyms, then typo-tolerant single words), each maybe negated."""
+    hits = [Hit(m.start(), m.end(), genre, negated_at(text, m.start()))
+            for m in _GENRES.finditer(text) for genre in _GENRE_OF[m.group(1)]
+            if genre in genres]
+    hits += [Hit(m.start(), m.end(), GENRE_HINTS[m.group(1)], negated_at(text, m.start()))
+             for m in _HINTS.finditer(text) if GENRE_HINTS[m.group(1)] in genres]
+    used = [(h.start, h.end) for h in hits]
+    for match in _WORDS.finditer(text):
+        word = match.group()
+        if (len(word) < 5 or word in STOPWORDS or word in _GENRE_OF or not word.isalpha()
+                or any(s <= match.start() < e for s, e in used)):
+            continue
+        best = max(((fuzz.ratio(word, cand), cand) for cand in _FUZZY_WORDS
+                    if cand[0] == word[0]), default=(0.0, ""))
+        if best[0] >= GENRE_FUZZY_CUTOFF:
+            hits += [Hit(match.start(), match.end(), genre, negated_at(text, match.start()))
+                     for genre in _GENRE_OF[best[1]] if genre in genres]
+    return sorted(hits, key=lambda h: h.start)
+
+
+def find_popularity(text: str) -> tuple[str | None, list[tuple[int, int]]]:
+    """("popular" | "obscure" | None, spans used)."""
+    obscure = list(_OBSCURE.finditer(text))
+    popular = [m for m in _POPULAR.finditer(text)
+               if not any(o.start() <= m.start() < o.end() for o in obscure)]
+    spans = [m.span() for m in obscure + popular]
+    if obscure or any(negated_at(text, m.start()) for m in popular):
+        return "obscure", spans
+    return ("popular" if popular else None), spans
+
+
+def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
+    """What the user means by each mentioned title: liked, not wanted, or already seen."""
+    roles: list[Role] = []
+    previous_end = 0
+    for index, mention in enumerate(mentions):
+        gap = text[previous_end:mention.start]
+        if roles and set(_WORDS.findall(gap)) <= _CONNECTORS and not _SENTENCE_END.search(gap):
+            role = roles[-1]
+        else:
+            role = _role_before(gap) or _role_after(_after(text, mentions, index)) or "similar"
+        if role == "seen":
+            liked = _LIKE_AFTER.search(_after(text, mentions, index, sentence=True))
+            role = "similar" if liked else "seen"
+        roles.append(role)
+        previous_end = mention.end
+    return ["exclude" if r == "seen" else r for r in roles]
+
+
+def _role_before(gap: str) -> Role | None:
+    tail = _SENTENCE_END.split(gap)[-1]
+    cues = [(m.start(), "exclude") for m in _NEG_ANY.finditer(tail)]
+    cues += [(m.start(), "seen") for m in _SEEN.finditer(tail)]
+    cues += [(m.start(), "similar") for m in _LIKE.finditer(tail)]
+    return max(cues)[1] if cues else None  # type: ignore[return-value]
+
+
+def _role_after(after: str) -> Role | None:
+    if _LIKE_AFTER.search(after):
+        return "similar"
+    if _EXCLUDE_AFTER.search(after):
+        return "exclude"
+    return None
+
+
+def _after(text: str, mentions: Sequence[Mention], index: int, sentence: bool = False) -> str:
+    end = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+    tail = text[mentions[index].end:end]
+    return _SENTENCE_END.split(tail)[0] if sentence else _CLAUSE_END.split(tail)[0]
+
+
+def soft_query(text: str, n_words: int) -> str | None:
+    """Content words left for semantic search, or None (conservative).
+
+    Taken from phrases led by "about" / "with" / "set in" / "fan of" ..., from the words
+    just before "movie(s)" / "film(s)", or, for a message of at most five words, from all
+    that is left; stop words and negated phrases never count.
+    """
+    parts: list[str] = []
+    for match in _QUERY_LEADS.finditer(text):
+        body = match.group("body")
+        stop = _QUERY_UNTIL.search(body)
+        parts.append(body[:stop.start()] if stop else body)
+    for match in _NOUN_BEFORE_MOVIE.finditer(text):
+        if not negated_at(text, match.start()):
+            parts.append(match.group("body"))
+    if not parts and n_words <= SHORT_MESSAGE_WORDS:
+        parts.append(text)
+    words = [w for part in parts for w in _WORDS.findall(part) if _is_content(w)]
+    return " ".join(dict.fromkeys(words)) or None
+
+
+def _is_content(word: str) -> bool:
+    return word not in STOPWORDS and not word.isdigit() and len(word) > 1 and word not in {
+        "no", "not", "nothing"}

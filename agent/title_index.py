@@ -1,0 +1,182 @@
+"""Find catalog titles mentioned in free text.
+
+The index maps search keys (`convrec.recsys.titles.search_key`) of display titles, original
+titles and a few safe aliases (the title without its leading article, the part before a
+colon, the parts outside and inside parentheses) to display titles. A message is scanned
+as n-gram windows of its words: exact key hits first, then fuzzy hits (rapidfuzz ratio) for
+multi-word windows against keys with the same word count and first letter. Titles that are
+one ordinary word ("Heat", "The Game") are accepted only with evidence: quotes, a cue word
+before them ("like", "seen", "about", "is" ...), or capitalisation away from the start of
+a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from convrec.agent.lexicon import STOPWORDS
+from convrec.recsys.titles import ARTICLES, search_key
+
+MAX_WINDOW = 10
+FUZZY_CUTOFF = 88.0
+_ARTICLE_KEYS = tuple(a.lower().rstrip("'") + " " for a in ARTICLES)
+_WORD = re.compile(r"[a-z0-9]+|&")
+# Words right before a one-word title that make it a title mention.
+_CUES = frozenset("""
+like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
+of not except hated hate called named titled movie film besides did does
+""".split())
+_TO_CUES = frozenset("similar compared close".split())
+# Words right after a sentence-initial one-word title that make it a title mention.
+_AFTER_CUES = frozenset("was is and or were rocks".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A title found in a message: character span, display title and match score."""
+
+    start: int
+    end: int
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower case and strip accents, keeping every character position (len is preserved)."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        low = (base[:1] or char).lower()
+        out.append(low if len(low) == 1 else char)
+    return "".join(out).replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _tokens(folded: str) -> list[_Token]:
+    return [_Token("and" if m.group() == "&" else m.group(), m.start(), m.end())
+            for m in _WORD.finditer(folded)]
+
+
+def _is_risky(key: str) -> bool:
+    """A title that reads as an ordinary word or phrase ("heat", "the game", "only you")."""
+    words = key.split()
+    if words and words[0] + " " in _ARTICLE_KEYS and len(words) > 1:
+        words = words[1:]
+    content = [w for w in words if w not in STOPWORDS]
+    return len(content) <= 1 and len(words) <= 2 or not content
+
+
+class TitleIndex:
+    """Search keys of every catalog title, built once."""
+
+    def __init__(self, titles: Iterable[tuple[str, str, int]]):
+        """`titles`: (original title, display title, popularity) per item."""
+        ranked: dict[str, tuple[int, int, str]] = {}  # key -> (priority, popularity, title)
+        for original, display, popularity in titles:
+            for priority, key in enumerate(self._keys(original, display)):
+                old = ranked.get(key)
+                if old is None or (priority, -popularity) < (old[0], -old[1]):
+                    ranked[key] = (priority, popularity, display)
+        self.titles: dict[str, str] = {k: v[2] for k, v in ranked.items() if len(k) >= 2}
+        self.risky = frozenset(k for k in self.titles if _is_risky(k))
+        buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for key in self.titles:
+            if key not in self.risky and len(key.split()) >= 2:
+                buckets[(len(key.split()), key[0])].append(key)
+        self._buckets = dict(buckets)
+        self.max_words = min(MAX_WINDOW, max(len(k.split()) for k in self.titles))
+
+    @staticmethod
+    def _keys(original: str, display: str) -> list[str]:
+        """Keys in priority order: full titles first, then aliases."""
+        full = [search_key(display), search_key(original)]
+        aliases: list[str] = []
+        for title in (display, original):
+            outside = re.sub(r"\s*\([^)]*\)", "", title)
+            aliases.append(search_key(outside))
+            aliases.extend(search_key(inner) for inner in re.findall(r"\(([^)]*)\)", title))
+            if ":" in outside:
+                aliases.append(search_key(outside.split(":")[0]))
+        keys = [k for k in full + aliases if k]
+        for key in list(keys):
+            for article in _ARTICLE_KEYS:
+                if key.startswith(article) and len(key) > len(article) + 3:
+                    keys.append(key[len(article):])
+        return list(dict.fromkeys(keys))
+
+    def find(self, text: str) -> list[Mention]:
+        """Non-overlapping title mentions in `text`, longest and best first, in text order."""
+        folded = fold(text)
+        tokens = _tokens(folded)
+        candidates = self._candidates(text, folded, tokens)
+        chosen: list[Mention] = []
+        for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), -c.score)):
+            if all(cand.end <= m.start or cand.start >= m.end for m in chosen):
+                chosen.append(cand)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _candidates(self, text: str, folded: str, tokens: list[_Token]) -> list[Mention]:
+        shouting = _mostly_upper(text)
+        found = []
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + self.max_words) + 1):
+                words = [t.text for t in tokens[i:j]]
+                key = " ".join(words)
+                start, end = tokens[i].start, tokens[j - 1].end
+                title = self.titles.get(key)
+                if title is not None:
+                    if key not in self.risky or self._evidence(text, folded, tokens, i, j,
+                                                               shouting):
+                        found.append(Mention(start, end, title, 100.0))
+                    continue
+                if j - i >= 2 and words[0] not in STOPWORDS and words[-1] not in STOPWORDS:
+                    hit = self._fuzzy(key, j - i)
+                    if hit is not None:
+                        found.append(Mention(start, end, *hit))
+        return found
+
+    def _fuzzy(self, key: str, n_words: int) -> tuple[str, float] | None:
+        bucket = self._buckets.get((n_words, key[0]))
+        if not bucket or len(key) < 6:
+            return None
+        hit = process.extractOne(key, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return (self.titles[hit[0]], float(hit[1])) if hit else None
+
+    @staticmethod
+    def _evidence(text: str, folded: str, tokens: list[_Token], i: int, j: int,
+                  shouting: bool) -> bool:
+        """Is a one-word-like title at tokens[i:j] really meant as a title?"""
+        start, end = tokens[i].start, tokens[j - 1].end
+        if len(tokens) == j - i:
+            return True  # the whole message is the title
+        before = folded[max(0, start - 1):start]
+        after = folded[end:end + 1]
+        if before in "\"'" and before and after in "\"'" and after:
+            return True
+        previous = tokens[i - 1].text if i > 0 else ""
+        if previous in _CUES or (previous == "to" and i > 1 and tokens[i - 2].text in _TO_CUES):
+            return True
+        if shouting or not text[start].isupper():
+            return False
+        sentence_start = i == 0 or re.search(r"[.!?:;]\s*$", folded[:start]) is not None
+        if not sentence_start:
+            return True
+        following = tokens[j].text if j < len(tokens) else ""
+        return following in _AFTER_CUES
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)

@@ -1,0 +1,152 @@
+"""Year ranges in free text: decades, years, ranges, before/after, recent/old.
+
+The rules are those of `convrec.agent.frame` (module docstring). `parse_years` works on
+folded (lower-case) text and reports the character spans it used, so the caller can drop
+them from the soft query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
+
+_DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
+                 "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+_Y = r"(?:18[89]\d|19\d\d|20[0-3]\d)"
+_D = (r"(?:(?:18|19|20)?\d0\s?'?s|'\d0'?s|" + "|".join(_DECADE_WORDS) + ")")
+_T = rf"(?:the\s+)?(?:(?:early|mid|middle|late)[- ]?)?(?:{_D}|{_Y})"
+_B = r"(?<![\w'])"
+_E = r"(?![\w])"
+
+_BETWEEN = re.compile(rf"{_B}between\s+(?P<a>{_T})\s+and\s+(?P<b>{_T}){_E}")
+_SPAN = re.compile(rf"{_B}(?:from\s+)?(?P<a>{_T})\s*(?:-|–|to|through|thru|until|till)\s*"
+                   rf"(?P<b>{_T}){_E}")
+_EITHER = re.compile(rf"{_B}(?P<a>{_T})\s+(?:or|and|&)\s+(?P<b>{_T}){_E}")
+_NOT_BEFORE = re.compile(rf"{_B}(?:nothing|not|no\s+\w+|none)\s+(?:\w+\s+)?(?:made\s+|released\s+|"
+                         rf"from\s+)?(?:before|earlier than|older than|prior to|pre-?)\s*"
+                         rf"(?P<a>{_T}){_E}")
+_NOT_AFTER = re.compile(rf"{_B}(?:nothing|not|no\s+\w+|none)\s+(?:\w+\s+)?(?:made\s+|released\s+|"
+                        rf"from\s+)?(?:after|later than|newer than|post-?)\s*(?P<a>{_T}){_E}")
+_BEFORE = re.compile(rf"{_B}(?:before|earlier than|older than|prior to|pre-?)\s*(?P<a>{_T}){_E}")
+_AFTER = re.compile(rf"{_B}(?:after|later than|newer than|post-?)\s*(?P<a>{_T}){_E}")
+_SINCE = re.compile(rf"{_B}(?:since\s+(?P<a>{_T})|(?:from\s+)?(?P<b>{_T})\s*(?:on|onwards?|"
+                    rf"or later|and later|or after|or newer|or more recent|\+))(?!\w)")
+_UNTIL = re.compile(rf"{_B}(?:(?:until|till|up to|through|thru|no later than)\s+(?P<a>{_T})|"
+                    rf"(?P<b>{_T})\s+(?:or earlier|and earlier|or before|or older))(?!\w)")
+_SINGLE = re.compile(rf"{_B}(?P<a>{_T}){_E}")
+
+_RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemporary|"
+                     r"new(?!\s+(?:york|jersey|orleans|zealand|england|mexico|wave|age|"
+                     r"hampshire|delhi))(?!-))\b")
+_NEWER = re.compile(r"\b(?:newer|more recent|more modern|later ones|fresher)\b")
+_OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!too )(?<!not )\b(?:old(?!\s+(?:man|woman|"
+                  r"lady|men|friend|friends|school))|oldies|classics?|golden age|vintage|"
+                  r"black and white|black-and-white|the older the better)\b")
+_OLDER = re.compile(r"(?<!the )\b(?:older|earlier|more classic|before that)\b")
+
+
+@dataclass
+class YearSlots:
+    """What the text says about years; `relative` is "older"/"newer" for comparatives."""
+
+    year_min: int | None = None
+    year_max: int | None = None
+    relative: Literal["older", "newer"] | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.year_min is not None or self.year_max is not None
+
+
+def term_range(term: str) -> tuple[int, int]:
+    """The inclusive year range of one term: "1995", "the 90s", "early 80s", "'70s"."""
+    term = re.sub(r"^the\s+", "", term.strip())
+    qualifier = re.match(r"(early|mid|middle|late)[- ]?", term)
+    if qualifier:
+        term = term[qualifier.end():]
+    if re.fullmatch(_Y, term):
+        year = int(term)
+        return year, year
+    start = _decade_start(term)
+    if qualifier is None:
+        return start, start + 9
+    return {"early": (start, start + 3), "late": (start + 7, start + 9)}.get(
+        qualifier.group(1), (start + 4, start + 6))
+
+
+def _decade_start(term: str) -> int:
+    if term in _DECADE_WORDS:
+        return _DECADE_WORDS[term]
+    digits = re.sub(r"\D", "", term)
+    if len(digits) == 4:
+        return int(digits)
+    value = int(digits)
+    return (2000 if value < 20 else 1900) + value
+
+
+def parse_years(text: str, latest_year: int) -> YearSlots:
+    """Year slots of folded `text` (see `convrec.agent.frame` for the rules)."""
+    slots = YearSlots()
+    bounds: list[tuple[int | None, int | None]] = []
+    work = text
+    rules = (
+        (_BETWEEN, lambda a, b: (a[0], b[1])),
+        (_SPAN, lambda a, b: (a[0], b[1])),
+        (_EITHER, lambda a, b: (min(a[0], b[0]), max(a[1], b[1]))),
+        (_NOT_BEFORE, lambda a, b: (a[0], None)),
+        (_NOT_AFTER, lambda a, b: (None, a[1])),
+        (_BEFORE, lambda a, b: (None, a[0] - 1)),
+        (_AFTER, lambda a, b: (a[1] + 1, None)),
+        (_SINCE, lambda a, b: (a[0], None)),
+        (_UNTIL, lambda a, b: (None, a[1])),
+        (_SINGLE, lambda a, b: a),
+    )
+    for pattern, combine in rules:
+        for match in pattern.finditer(work):
+            terms = [g for g in match.groups() if g]
+            ranges = [term_range(t) for t in terms]
+            bounds.append(combine(ranges[0], ranges[-1]))
+            slots.spans.append(match.span())
+        work = _blank(work, slots.spans)
+    if bounds:
+        slots.year_min, slots.year_max = _intersect(bounds)
+    _relative(work, slots, latest_year)
+    return slots
+
+
+def _relative(work: str, slots: YearSlots, latest_year: int) -> None:
+    for pattern, kind in ((_NEWER, "newer"), (_OLDER, "older")):
+        match = pattern.search(work)
+        if match and slots.relative is None:
+            slots.relative = kind  # type: ignore[assignment]
+            slots.spans.append(match.span())
+    if slots.found:
+        return
+    if slots.relative is not None:
+        return
+    recent, old = list(_RECENT.finditer(work)), list(_OLD.finditer(work))
+    if recent:
+        slots.year_min = latest_year - RECENT_SPAN
+    elif old:
+        slots.year_max = OLD_YEAR_MAX
+    slots.spans.extend(m.span() for m in recent + old)
+
+
+def _intersect(bounds: list[tuple[int | None, int | None]]) -> tuple[int | None, int | None]:
+    lows = [lo for lo, _ in bounds if lo is not None]
+    highs = [hi for _, hi in bounds if hi is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low > high:
+        return bounds[-1]
+    return low, high
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)

@@ -1,0 +1,91 @@
+"""The planner benchmark: frame accuracy on the labeled planner sets, and planning latency.
+
+Labeled sets are JSON lines {"id", "message", "previous": frame or null, "expected": frame,
+"tags": [...] (optional)} shipped in `convrec.eval` as data/planner_dev.jsonl (and
+data/planner_test.jsonl once written).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+
+from convrec.agent.frame import RequestFrame
+from convrec.eval.frame_scoring import FrameScore, score_frames
+
+Plan = Callable[[str, RequestFrame | None], RequestFrame]
+PLANNER_SETS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class LabeledRequest:
+    id: str
+    message: str
+    previous: RequestFrame | None
+    expected: RequestFrame
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class BenchResult:
+    name: str
+    score: FrameScore
+    latencies_ms: list[float]
+    examples: list[LabeledRequest]
+    predicted: list[RequestFrame] = field(default_factory=list)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies_ms)
+
+    def failure_lines(self, limit: int = 20) -> list[str]:
+        """One line per wrong frame: id, message, wrong slots, got vs expected."""
+        lines = []
+        for index, wrong in self.score.failures[:limit]:
+            ex, got = self.examples[index], self.predicted[index]
+            lines.append(f"{ex.id} {ex.message!r} wrong={','.join(wrong)}\n"
+                         f"    got      {json.dumps(got.compact())}\n"
+                         f"    expected {json.dumps(ex.expected.compact())}")
+        return lines
+
+
+def has_labeled_set(name: str) -> bool:
+    return resources.files("convrec.eval").joinpath(f"data/planner_{name}.jsonl").is_file()
+
+
+def load_labeled(name: str = "dev") -> list[LabeledRequest]:
+    """A labeled planner set shipped with the package ("dev" or "test")."""
+    path = resources.files("convrec.eval").joinpath(f"data/planner_{name}.jsonl")
+    if not path.is_file():
+        raise FileNotFoundError(f"no labeled planner set {name!r} at {path}; "
+                                f"known sets: {', '.join(PLANNER_SETS)}")
+    examples = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            previous = row.get("previous")
+            examples.append(LabeledRequest(
+                id=row["id"], message=row["message"],
+                previous=RequestFrame.model_validate(previous) if previous else None,
+                expected=RequestFrame.model_validate(row["expected"]),
+                tags=tuple(row.get("tags", ()))))
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"{path}:{number}: bad labeled request ({exc})") from exc
+    return examples
+
+
+def run_bench(plan: Plan, examples: list[LabeledRequest], name: str) -> BenchResult:
+    """Plan every example, timing each call, and score the frames."""
+    predicted, latencies = [], []
+    for example in examples:
+        start = time.perf_counter()
+        predicted.append(plan(example.message, example.previous))
+        latencies.append((time.perf_counter() - start) * 1000)
+    score = score_frames(predicted, [e.expected for e in examples])
+    return BenchResult(name, score, latencies, examples, predicted)
