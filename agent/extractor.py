@@ -28,8 +28,9 @@ _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start o
                         r"different question|new request|from scratch)\b")
 _REFINE = re.compile(r"\b(?:instead|rather|what about|how about|older|newer|earlier|later|"
                      r"more recent|more like|like (?:that|this|those|these|them|it)|same|also|"
-                     r"too|as well|but|only|just|now|less|more|even|again|another|other|else|"
-                     r"similar|ones|them|those|these|seen it|sure|any more|switch)\b")
+                     r"too|as well|but|only|just|now|less|more|even|again|another|other|"
+                     r"else|make it|make them|similar|ones|them|those|these|seen it|sure|"
+                     r"any more|switch|prefer|funnier|scarier|lighter|darker)\b")
 _REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -47,6 +48,8 @@ class SlotExtractor:
     def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame:
         """The frame for `message`; with `previous`, the effective frame after a refinement."""
         folded = fold(message)
+        if _is_chat(folded):
+            return RequestFrame(intent="chat")
         mentions = self.index.find(message)
         if mentions and self._is_question(folded, mentions):
             return RequestFrame(intent="info", about=[m.title for m in mentions])
@@ -57,8 +60,8 @@ class SlotExtractor:
         work = _blank(work, spans)
         hits = find_genres(work, self.genres)
         roles = title_roles(folded, mentions)
-        query = soft_query(_blank(work, [(h.start, h.end) for h in hits]),
-                           len(_WORD.findall(folded)))
+        query = soft_query(_blank(work, [(h.start, h.end) for h in hits if not h.hint]),
+                           message, len(_WORD.findall(folded)))
         frame = RequestFrame(
             genres=[h.value for h in hits if not h.negated],
             exclude_genres=[h.value for h in hits if h.negated],
@@ -68,8 +71,6 @@ class SlotExtractor:
             query=query, popularity=popularity,  # type: ignore[arg-type]
         )
         frame = _without_conflicts(frame)
-        if not frame.has_constraints() and years.relative is None and _is_chat(folded):
-            return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
                 folded, frame):
             return self._refine(folded, frame, years, previous)
@@ -101,7 +102,8 @@ class SlotExtractor:
         elif years.found:
             update["year_min"], update["year_max"] = _narrow(years, previous)
         if frame.genres and not _REPLACE.search(folded):
-            update["genres"] = [*previous.genres, *frame.genres]
+            update["genres"] = [g for g in [*previous.genres, *frame.genres]
+                                if g not in frame.exclude_genres]
         return merge_frames(previous, frame.model_copy(update=update))
 
 

@@ -59,7 +59,8 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "do not want", "didn't like", "didnt like", "dislike", "disliked", "skip", "avoid",
              "excluding", "exclude", "minus", "other than", "besides", "none of", "never",
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
-             "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too")
+             "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too",
+             "not in the mood for", "no more of", "enough of", "not feeling")
 # A title after these was seen (left out unless the user also liked it).
 SEEN = ("seen", "saw", "watched", "watching", "already", "finished")
 # A title after these is one the user liked (similar_to).

@@ -29,7 +29,7 @@ from convrec.agent.title_index import Mention
 
 Role = Literal["similar", "exclude", "seen"]
 GENRE_FUZZY_CUTOFF = 85.0
-_CLAUSE_END = re.compile(r"[.,;!?()]|\bbut\b(?!\s+not)")
+_CLAUSE_END = re.compile(r"[.,;!?()]|(?<!anything )(?<!everything )(?<!all )\bbut\b(?!\s+not)")
 _SENTENCE_END = re.compile(r"[.;!?]")
 _CONNECTORS = frozenset({"and", "or", "nor", "plus", "&", "both", "as", "well"})
 
@@ -74,6 +74,7 @@ class Hit:
     end: int
     value: str
     negated: bool = False
+    hint: bool = False  # the words also belong in the soft query ("kung fu")
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -91,8 +92,8 @@ def find_genres(text: str, genres: Sequence[str]) -> list[Hit]:
     hits = [Hit(m.start(), m.end(), genre, negated_at(text, m.start()))
             for m in _GENRES.finditer(text) for genre in _GENRE_OF[m.group(1)]
             if genre in genres]
-    hits += [Hit(m.start(), m.end(), GENRE_HINTS[m.group(1)], negated_at(text, m.start()))
-             for m in _HINTS.finditer(text) if GENRE_HINTS[m.group(1)] in genres]
+    hits += [Hit(m.start(), m.end(), GENRE_HINTS[m.group(1)], negated_at(text, m.start()),
+                 hint=True) for m in _HINTS.finditer(text) if GENRE_HINTS[m.group(1)] in genres]
     used = [(h.start, h.end) for h in hits]
     for match in _WORDS.finditer(text):
         word = match.group()
@@ -153,32 +154,50 @@ def _role_after(after: str) -> Role | None:
 
 
 def _after(text: str, mentions: Sequence[Mention], index: int, sentence: bool = False) -> str:
+    """The rest of the clause after a title (or of the sentence, across later titles)."""
+    if sentence:
+        return _SENTENCE_END.split(text[mentions[index].end:])[0]
     end = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
-    tail = text[mentions[index].end:end]
-    return _SENTENCE_END.split(tail)[0] if sentence else _CLAUSE_END.split(tail)[0]
+    return _CLAUSE_END.split(text[mentions[index].end:end])[0]
 
 
-def soft_query(text: str, n_words: int) -> str | None:
+def soft_query(text: str, original: str, n_words: int) -> str | None:
     """Content words left for semantic search, or None (conservative).
 
     Taken from phrases led by "about" / "with" / "set in" / "fan of" ..., from the words
-    just before "movie(s)" / "film(s)", or, for a message of at most five words, from all
-    that is left; stop words and negated phrases never count.
+    just before "movie(s)" / "film(s)", from names (capitalised words inside a sentence:
+    "Tom Hanks", "Disney"), or, for a message of at most five words, from all that is left.
+    Stop words (and their typos), negation words and negated phrases never count.
     """
-    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
     for match in _QUERY_LEADS.finditer(text):
         body = match.group("body")
         stop = _QUERY_UNTIL.search(body)
-        parts.append(body[:stop.start()] if stop else body)
-    for match in _NOUN_BEFORE_MOVIE.finditer(text):
-        if not negated_at(text, match.start()):
-            parts.append(match.group("body"))
-    if not parts and n_words <= SHORT_MESSAGE_WORDS:
-        parts.append(text)
-    words = [w for part in parts for w in _WORDS.findall(part) if _is_content(w)]
+        spans.append((match.start("body"), match.start("body") + (stop.start() if stop
+                                                                  else len(body))))
+    spans += [m.span("body") for m in _NOUN_BEFORE_MOVIE.finditer(text)]
+    spans += [m.span() for m in _NAME.finditer(original)
+              if not _SENTENCE_START.search(original[:m.start()])]
+    if not spans and n_words <= SHORT_MESSAGE_WORDS:
+        spans.append((0, len(text)))
+    words = []
+    for start, end in sorted(spans):
+        for match in _WORDS.finditer(text, start, end):
+            if _is_content(match.group()) and not negated_at(text, match.start()):
+                words.append(match.group())
     return " ".join(dict.fromkeys(words)) or None
 
 
+_NAME = re.compile(r"(?<![\w'])[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*(?![\w'])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\bi\s*)$|^\W*$")
+_NOT_CONTENT = frozenset(w for n in NEGATIONS for w in n.split())
+_FUZZY_STOPWORDS = [w for w in STOPWORDS if len(w) >= 5]
+
+
 def _is_content(word: str) -> bool:
-    return word not in STOPWORDS and not word.isdigit() and len(word) > 1 and word not in {
-        "no", "not", "nothing"}
+    if word in STOPWORDS or word in _NOT_CONTENT or word.isdigit() or len(word) < 2:
+        return False
+    if len(word) >= 5 and any(fuzz.ratio(word, w) >= GENRE_FUZZY_CUTOFF
+                              for w in _FUZZY_STOPWORDS if w[0] == word[0]):
+        return False  # a typo of a filler word ("recomend", "somethin")
+    return True

@@ -35,6 +35,10 @@ of not except hated hate called named titled movie film besides did does
 _TO_CUES = frozenset("similar compared close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.
 _AFTER_CUES = frozenset("was is and or were rocks".split())
+# Words capitalised by convention: capitals are no evidence of a title for these.
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january
+february march april may june july august september october november december christmas
+easter halloween""".split())
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,9 @@ class TitleIndex:
             aliases.extend(search_key(inner) for inner in re.findall(r"\(([^)]*)\)", title))
             if ":" in outside:
                 aliases.append(search_key(outside.split(":")[0]))
+            head = outside.split(" and the ")[0]
+            if head != outside and len(head.split()) >= 2:
+                aliases.append(search_key(head))
         keys = [k for k in full + aliases if k]
         for key in list(keys):
             for article in _ARTICLE_KEYS:
@@ -168,7 +175,7 @@ class TitleIndex:
         previous = tokens[i - 1].text if i > 0 else ""
         if previous in _CUES or (previous == "to" and i > 1 and tokens[i - 2].text in _TO_CUES):
             return True
-        if shouting or not text[start].isupper():
+        if shouting or not text[start].isupper() or folded[start:end] in _CALENDAR:
             return False
         sentence_start = i == 0 or re.search(r"[.!?:;]\s*$", folded[:start]) is not None
         if not sentence_start:
