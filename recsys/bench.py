@@ -109,7 +109,7 @@ def format_table(rows: Sequence[BenchRow], k: int = 10) -> str:
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(f"{r.model:<8} {r.fit_seconds:>7.2f} {r.hr:>7.4f} {r.ndcg:>8.4f} "
-                     f"{r.mrr:>7.4f} {r.single_p50_ms:>14.2f} {r.batch_total_ms:>13.1f}")
+                     f"{r.mrr:>7.4f} {r.single_p50_ms:>14.3f} {r.batch_total_ms:>13.1f}")
     return "\n".join(lines)
 
 

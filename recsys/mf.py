@@ -79,9 +79,9 @@ class MatrixFactorization(Recommender):
     def fit_user_items(self, user_items: sp.spmatrix, show_progress: bool = False) -> None:
         """Learn factors from a users x items matrix (the shape set by `fit`)."""
         user_items = check_user_items(user_items, self.n_users, self.n_items)
-        model = self._implicit_model()
         # implicit runs its own thread pool; a BLAS pool inside it only oversubscribes.
         with threadpool_limits(limits=1, user_api="blas"):
+            model = self._implicit_model()
             model.fit(user_items, show_progress=show_progress)
         self._set_factors(np.asarray(model.user_factors), np.asarray(model.item_factors))
 
@@ -196,7 +196,8 @@ class ALS(MatrixFactorization):
     def _fold_in(self, histories: list[np.ndarray]) -> np.ndarray:
         """One least-squares step per history against the fixed item factors."""
         if self._solver is None:
-            self._solver = self._implicit_model()
+            with threadpool_limits(limits=1, user_api="blas"):
+                self._solver = self._implicit_model()
             self._solver.user_factors = self.user_factors
             self._solver.item_factors = self.item_factors
         indptr = np.concatenate([[0], np.cumsum([len(h) for h in histories])])
