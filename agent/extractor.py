@@ -22,7 +22,7 @@ from convrec.recsys.catalog import Catalog
 
 _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has)\s+$")
-_CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you)\b")
+_CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
                         r"that|something (?:completely|totally|entirely) different|new search|"
                         r"different question|new request|from scratch)\b")
@@ -129,7 +129,7 @@ def _without_conflicts(frame: RequestFrame) -> RequestFrame:
 
 
 def _is_chat(folded: str) -> bool:
-    words = _WORD.findall(folded)
+    words = re.findall(r"[a-z0-9]+", folded.replace("'s", ""))
     if not words or not set(words) <= CHAT_WORDS:
         return False
     return bool(set(words) & CHAT_REQUIRED) or _CHAT_PHRASE.search(folded) is not None

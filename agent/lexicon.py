@@ -60,7 +60,8 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "excluding", "exclude", "minus", "other than", "besides", "none of", "never",
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
              "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too",
-             "not in the mood for", "no more of", "enough of", "not feeling")
+             "not in the mood for", "no more of", "enough of", "not feeling", "isn't", "isnt",
+             "aren't", "arent", "wasn't", "is not", "are not")
 # A title after these was seen (left out unless the user also liked it).
 SEEN = ("seen", "saw", "watched", "watching", "already", "finished")
 # A title after these is one the user liked (similar_to).
@@ -135,5 +136,6 @@ literally basically seriously probably definitely suggestions ideas idea help ho
 trying try check sounds sound fine cheers whatever everyone everybody someone somebody
 people person he's she's it's that's what's there's here's who's dark nicer nicest
 possibly mainly mostly usually generally including include includes featuring
-whole surprise him her his hers itself myself yourself something's
+whole surprise him her his hers itself myself yourself something's story stories know
+knows gem gems
 """.split())

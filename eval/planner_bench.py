@@ -89,3 +89,12 @@ def run_bench(plan: Plan, examples: list[LabeledRequest], name: str) -> BenchRes
         latencies.append((time.perf_counter() - start) * 1000)
     score = score_frames(predicted, [e.expected for e in examples])
     return BenchResult(name, score, latencies, examples, predicted)
+
+
+def report(result: BenchResult, show_failures: int = 0) -> str:
+    """The printed form of one run: per-slot table, p50 latency, and optionally failures."""
+    lines = [f"== planner set {result.name}", result.score.table(),
+             f"{'p50 latency':<16}{result.p50_ms:7.2f} ms per message"]
+    if show_failures:
+        lines += result.failure_lines(show_failures)
+    return "\n".join(lines)

@@ -19,6 +19,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         add(actions)
 
 
+# --- planner -------------------------------------------------------------------------------
+
+def _register_planner(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "planner", help="frame accuracy (per slot, all slots) on the labeled planner sets")
+    parser.add_argument("--planner", choices=["deterministic"], default="deterministic",
+                        help="which planner fills the frames (default: deterministic)")
+    parser.add_argument("--failures", type=int, default=0, metavar="N",
+                        help="also print the first N wrong frames")
+    parser.set_defaults(handler=_planner)
+
+
+def _planner(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.agent.extractor import SlotExtractor
+    from convrec.eval import planner_bench
+    from convrec.recsys.catalog import Catalog
+    from convrec.recsys.fetch import dataset_dir
+
+    catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
+    plan = SlotExtractor(catalog).extract
+    for name in planner_bench.PLANNER_SETS:
+        if planner_bench.has_labeled_set(name):
+            examples = planner_bench.load_labeled(name)
+            result = planner_bench.run_bench(plan, examples, name)
+            print(planner_bench.report(result, args.failures))
+    print(f"planner: {args.planner}; latency is wall clock on this machine as it is now")
+    return 0
+
+
 # --- recommenders --------------------------------------------------------------------------
 
 def _register_recommenders(actions: argparse._SubParsersAction) -> None:
@@ -54,4 +83,5 @@ def _recommenders(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [_register_recommenders]
+BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _register_planner, _register_recommenders]
