@@ -1,0 +1,84 @@
+"""The deterministic slot extractor on the real MovieLens-100K catalog."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from convrec.agent.extractor import SlotExtractor
+from convrec.agent.frame import RequestFrame
+from convrec.eval.planner_bench import load_labeled, run_bench
+from convrec.recsys.catalog import Catalog
+
+# Measured 100% on the dev set it was tuned on (94.3% before tuning); a floor well below
+# catches regressions without pretending the dev figure generalises.
+DEV_ALL_SLOTS_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def extractor(catalog: Catalog) -> SlotExtractor:
+    return SlotExtractor(catalog)
+
+
+def test_decade_and_genre(extractor):
+    frame = extractor.extract("recommend 90s sci-fi")
+    assert frame.genres == ["Sci-Fi"] and (frame.year_min, frame.year_max) == (1990, 1999)
+    assert frame.intent == "recommend" and frame.query is None
+
+
+def test_liked_title_becomes_similar_to(extractor):
+    assert extractor.extract("I loved The Godfather").similar_to == ["The Godfather"]
+    assert extractor.extract("movies like the godfather").similar_to == ["The Godfather"]
+
+
+def test_something_older_refines_previous_request(extractor):
+    previous = extractor.extract("recommend 90s sci-fi")
+    frame = extractor.extract("something older", previous)
+    assert frame.refine and frame.genres == ["Sci-Fi"]
+    assert (frame.year_min, frame.year_max) == (None, 1989)
+
+
+def test_question_about_a_title_is_info(extractor):
+    frame = extractor.extract("what year is Fargo?")
+    assert frame.intent == "info" and frame.about == ["Fargo"]
+
+
+def test_before_year(extractor):
+    frame = extractor.extract("horror films before 1970")
+    assert frame.genres == ["Horror"] and frame.year_max == 1969 and frame.year_min is None
+
+
+def test_similar_but_excluded_genre(extractor):
+    frame = extractor.extract("something like Toy Story but not animated")
+    assert frame.similar_to == ["Toy Story"] and frame.exclude_genres == ["Animation"]
+    assert frame.genres == []
+
+
+def test_greeting_is_chat(extractor):
+    assert extractor.extract("hi there") == RequestFrame(intent="chat")
+
+
+def test_common_words_are_not_titles(extractor):
+    frame = extractor.extract("I want something with heat and crash scenes")
+    assert frame.similar_to == [] and frame.exclude_titles == []
+    assert extractor.extract("what should we watch this Friday with the kids").similar_to == []
+
+
+def test_seen_titles_are_excluded_and_typos_tolerated(extractor):
+    frame = extractor.extract("I've already watched Star Wars, any scifi thriler?")
+    assert frame.exclude_titles == ["Star Wars"]
+    assert set(frame.genres) == {"Sci-Fi", "Thriller"}
+    assert extractor.extract("i liked resevoir dogs").similar_to == ["Reservoir Dogs"]
+
+
+def test_dev_set_accuracy_floor_and_speed(extractor):
+    result = run_bench(extractor.extract, load_labeled("dev"), "dev")
+    assert result.score.all_slots >= DEV_ALL_SLOTS_FLOOR, "\n".join(result.failure_lines())
+    timings = []
+    for message in ["any good scary movies from the 80s? not slasher stuff tho"] * 20:
+        start = time.perf_counter()
+        extractor.extract(message)
+        timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.005
