@@ -1,0 +1,61 @@
+"""An LLM-driven simulated user: the scripted user decides what to say, an LLM says it.
+
+The facts revealed each turn, their order and the items disliked are exactly the scripted
+user's (so both kinds of user are the same protocol); only the wording changes, which
+measures the agent on language it was not written against. The same title guard applies:
+a message that names the target is asked for again, and after `retries` failures the
+scripted wording is used.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from langchain_core.language_models import BaseChatModel
+
+from convrec.eval.guard import names_title
+from convrec.eval.simulator import ScriptedUser, UserFacts, UserTurn
+
+log = logging.getLogger(__name__)
+
+SYSTEM = (
+    "You play a person chatting with a movie recommender. You are looking for one movie, "
+    "but you never say or hint at its title. Each time you are told what to say; write it as "
+    "ONE short, casual chat message (at most two sentences) in your own words. Output only "
+    "the message, no quotes."
+)
+MAX_CHARS = 300
+
+
+@dataclass
+class LLMUser:
+    """A simulated user whose messages an LLM writes from the scripted user's intents."""
+
+    scripted: ScriptedUser
+    model: BaseChatModel
+    retries: int = 2
+
+    @property
+    def facts(self) -> UserFacts:
+        return self.scripted.facts
+
+    def opening(self) -> UserTurn:
+        return self._say(self.scripted.opening())
+
+    def react(self, shown: Sequence[int], titles: Sequence[str]) -> UserTurn:
+        return self._say(self.scripted.react(shown, titles))
+
+    def _say(self, turn: UserTurn) -> UserTurn:
+        rejected = 0
+        for _ in range(self.retries + 1):
+            reply = self.model.invoke([("system", SYSTEM), ("human", turn.intent)])
+            text = " ".join(str(reply.content).split())[:MAX_CHARS].strip().strip('"')
+            if text and not names_title(text, self.facts.target_titles):
+                return replace(turn, message=text, guard_rejections=turn.guard_rejections
+                               + rejected)
+            rejected += 1
+        log.info("LLM user for %d kept naming the target; scripted wording used",
+                 self.facts.user_id)
+        return replace(turn, guard_rejections=turn.guard_rejections + rejected)
