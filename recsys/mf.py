@@ -7,7 +7,9 @@ ALS solves its least-squares step for the new user against the fixed item factor
 (`recalculate_user`); BPR, which has no closed-form step, takes the mean of the history's
 item vectors (see `BPR._fold_in`).
 
-Hyper-parameter defaults were chosen on the valid split of MovieLens-100K only.
+Hyper-parameter defaults were chosen on the valid split of MovieLens-100K only (grid over
+factors, regularization, alpha, iterations; BM25 weighting did not help): ALS valid NDCG@10
+0.069, BPR 0.054.
 """
 
 from __future__ import annotations
@@ -208,7 +210,11 @@ class ALS(MatrixFactorization):
 
 
 class BPR(MatrixFactorization):
-    """Bayesian Personalized Ranking by SGD; the last factor column is the item bias."""
+    """Bayesian Personalized Ranking by SGD; the last factor column is the item bias.
+
+    One thread by default: `implicit` runs lock-free parallel SGD, so with more threads the
+    same random_state no longer gives the same model.
+    """
 
     name = "bpr"
 
@@ -217,9 +223,9 @@ class BPR(MatrixFactorization):
         factors: int = 64,
         learning_rate: float = 0.01,
         regularization: float = 0.01,
-        iterations: int = 50,
+        iterations: int = 100,
         random_state: int = 42,
-        num_threads: int | None = None,
+        num_threads: int | None = 1,
     ) -> None:
         super().__init__(factors, random_state, num_threads)
         self.learning_rate = learning_rate

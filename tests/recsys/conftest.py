@@ -62,9 +62,15 @@ def model_name(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def fitted(model_name: str, checkerboard: Split) -> Recommender:
+def factory(model_name: str) -> Callable[[], Recommender]:
+    """Builds a fresh, unfitted contract model."""
+    return MODEL_FACTORIES[model_name]
+
+
+@pytest.fixture(scope="session")
+def fitted(factory: Callable[[], Recommender], checkerboard: Split) -> Recommender:
     """Each contract model fitted once on the checkerboard."""
-    return MODEL_FACTORIES[model_name]().fit(checkerboard)
+    return factory().fit(checkerboard)
 
 
 @pytest.fixture(scope="session")

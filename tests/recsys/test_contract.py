@@ -63,6 +63,13 @@ def test_n_larger_than_the_catalog_is_padded(fitted):
     assert np.isneginf(scores[unseen:]).all()
 
 
+def test_the_same_seed_gives_the_same_model(fitted, factory, checkerboard):
+    again = factory().fit(checkerboard)
+    users = list(range(checkerboard.n_users))
+    np.testing.assert_allclose(fitted.recommend(users, N=5)[1], again.recommend(users, N=5)[1],
+                               rtol=1e-5)
+
+
 def test_save_load_round_trip(fitted, tmp_path):
     path = tmp_path / f"{fitted.name}.npz"
     fitted.save(path)
