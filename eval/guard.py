@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 THRESHOLD = 80.0
 _WORD = re.compile(r"[a-z0-9]+")
-_ARTICLES = {"the", "a", "an", "la", "le", "les", "el", "il", "der", "die", "das"}
+_ARTICLES = {"the", "a", "an", "la", "le", "les", "el", "il"}
 
 
 class TitleLeakError(RuntimeError):

@@ -154,6 +154,6 @@ def build_method(name: str, home: Path, dataset: str, catalog: Catalog) -> Metho
         return RecommenderMethod(name, load_or_train(name, home, dataset), catalog)
     from convrec.agent.core import RecAgent
 
-    agent = RecAgent.default(home=home, llm=name[len(AGENT_PREFIX):])
+    agent = RecAgent.default(home=home, llm=name[len(AGENT_PREFIX):], dataset=dataset)
     log.info("agent %s uses LLM backend %s", name, getattr(agent, "llm_name", "?"))
     return AgentMethod(name, agent)

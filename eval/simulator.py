@@ -99,11 +99,13 @@ def build_facts(split: Split, catalog: Catalog, user_id: int) -> UserFacts:
     target = catalog.item(int(test["item_id"].iloc[0]))
     history = tuple(int(i) for i in past["item_id"])
     liked_ids = [int(i) for i in past.loc[past["rating"] >= LIKED_RATING, "item_id"]]
-    return UserFacts(user_id, target, history, _rank_liked(catalog, target, liked_ids or
-                                                           list(history)))
+    liked = rank_liked(catalog, target, liked_ids or list(history))
+    return UserFacts(user_id, target, history, liked)
 
 
-def _rank_liked(catalog: Catalog, target: CatalogItem, ids: list[int]) -> tuple[CatalogItem, ...]:
+def rank_liked(catalog: Catalog, target: CatalogItem, ids: list[int]) -> tuple[CatalogItem, ...]:
+    """Liked items most similar to the target first (genre Jaccard, year gap, recency);
+    items whose title would name the target (a sequel, a remake) are left out."""
     items = catalog.items(ids)
     goal = set(target.genres)
 

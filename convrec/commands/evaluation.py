@@ -6,6 +6,7 @@ import argparse
 import shlex
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from convrec.settings import Settings
@@ -33,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--user-llm", metavar="SPEC",
                         help="an LLM writes the simulated user's messages (default: scripted)")
     parser.add_argument("--run", help="run name (default u<users>-s<seed>-t<turns>[-llmuser])")
+    parser.add_argument("--out", type=Path, help="run folder (default $CONVREC_HOME/eval/<run>)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the run: finished sessions are kept and skipped")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -60,7 +62,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                                                                    config.seed)]
     name = args.run or (f"u{config.users}-s{config.seed}-t{config.max_turns}"
                         + ("-llmuser" if config.user_llm else ""))
-    folder = RunFolder(settings.home / "eval" / name)
+    folder = RunFolder(args.out or settings.home / "eval" / name)
     folder.open({**config.to_dict(), "methods": methods}, resume=args.resume)
     print(f"run {folder.path}: {len(methods)} methods x {len(people)} users", file=sys.stderr)
 
