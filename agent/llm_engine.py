@@ -3,8 +3,11 @@
 Speed on a CPU comes from four things: the KV cache of the static prompt prefix (the leading
 system message) is computed once and copied per call; tokens the grammar forces are appended
 without a forward step and fed together with the next sampled token in one forward; only the
-last position's logits are computed; and everything runs under `torch.inference_mode`. A lock
-keeps concurrent threads from interleaving on one model.
+last position's logits are computed (and, when the grammar leaves few choices, only their rows
+of the output head); everything runs under `torch.inference_mode` on one thread by default
+(decoding a small model is bound by memory and thread hand-offs: on a shared CPU a second
+thread made each step up to ten times slower here). A lock keeps concurrent threads from
+interleaving on one model.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +29,7 @@ import torch
 from transformers import DynamicCache
 
 from convrec.agent.llm import GenerationLimitError, LLMError
+from convrec.agent.llm_quant import Int8Linear, head_rows
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,10 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 
 PREFIX_CACHE_SIZE = 4
 GRAMMAR_CACHE_SIZE = 16
+MAX_STRING = 80  # default bound for unbounded strings in a schema (characters)
+MAX_ITEMS = 8  # default bound for unbounded arrays in a schema
+SMALL_CHOICE = 4096  # below this many allowed tokens, score only their rows of the head
+PLAIN_HEAD_MODELS = {"llama", "mistral", "qwen2", "qwen3", "smollm3", "phi3", "olmo2"}
 JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
 
 
@@ -50,13 +59,15 @@ class GenerationStats:
 class LocalEngine:
     """A causal LM and its tokenizer, with cached prompt prefixes and compiled grammars."""
 
-    def __init__(self, model: Any, tokenizer: Any, name: str) -> None:
+    def __init__(self, model: Any, tokenizer: Any, name: str, threads: int | None = 1) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
         self.lock = threading.RLock()
-        self.vocab_size = int(model.get_output_embeddings().weight.shape[0])
+        self.vocab_size = int(model.get_output_embeddings().out_features)
         self.stop_ids = _stop_ids(tokenizer, model)
+        self.threads = threads
+        self.body, self.plain_head = _split_head(model)
         self._prefixes: OrderedDict[tuple[int, ...], DynamicCache] = OrderedDict()
         self._matchers: OrderedDict[str, llguidance.LLMatcher] = OrderedDict()
         self._lltokenizer: llguidance.LLTokenizer | None = None
@@ -66,7 +77,7 @@ class LocalEngine:
                       stop: Sequence[str] = (), stop_at_newline: bool = False) -> str:
         """Greedy continuation of the chat, cut at the first stop string (not included)."""
         stops = [*stop, "\n"] if stop_at_newline else list(stop)
-        with self.lock, torch.inference_mode():
+        with self.lock, torch.inference_mode(), torch_threads(self.threads):
             run = _Run(self, messages)
             text = ""
             while run.new_tokens < max_new_tokens:
@@ -84,7 +95,7 @@ class LocalEngine:
     def generate_json(self, messages: Sequence[Message], schema: dict[str, Any],
                       max_new_tokens: int = 128) -> str:
         """JSON text decoded under `schema`: always parses and validates against it."""
-        with self.lock, torch.inference_mode():
+        with self.lock, torch.inference_mode(), torch_threads(self.threads):
             matcher = self._matcher(schema)
             run = _Run(self, messages)
             while True:
@@ -96,10 +107,11 @@ class LocalEngine:
                 if matcher.is_stopped() or _only_stop(allowed, self.stop_ids):
                     break
                 if run.new_tokens >= max_new_tokens:
+                    partial = self.tokenizer.decode(run.out, skip_special_tokens=True)
                     raise GenerationLimitError(
                         f"the JSON for this schema was not complete after {max_new_tokens} "
                         "tokens; raise max_new_tokens or bound the schema (max_length on "
-                        "lists and strings)")
+                        f"lists and strings). Output so far: {partial[:200]!r}")
                 token = run.step(allowed)
                 if token in self.stop_ids and matcher.is_accepting():
                     break
@@ -138,6 +150,7 @@ class LocalEngine:
     def _matcher(self, schema: dict[str, Any]) -> llguidance.LLMatcher:
         key = json.dumps(schema, sort_keys=True)
         if key not in self._matchers:
+            schema = bound_schema(schema)
             grammar = llguidance.LLMatcher.grammar_from_json_schema(schema, overrides=JSON_OPTIONS)
             is_error, messages = llguidance.LLMatcher.validate_grammar_with_warnings(
                 grammar, self._get_lltokenizer())
@@ -188,18 +201,30 @@ class _Run:
         self.forced += len(tokens)
 
     def step(self, allowed: np.ndarray | None) -> int:
-        """One forward over the pending tokens, then the greedy choice among `allowed`."""
-        logits = self.engine.model(input_ids=torch.tensor([self.pending]),
-                                   past_key_values=self.cache, use_cache=True,
-                                   logits_to_keep=1).logits[0, -1]
-        self.forwards += 1
-        if allowed is None:
-            token = int(torch.argmax(logits))
+        """One forward over the pending tokens, then the greedy choice among `allowed`.
+
+        When the grammar leaves few candidates, only their rows of the output head are
+        multiplied (the head is a fifth of a small model's weights).
+        """
+        ids = torch.tensor([self.pending])
+        candidates = None if allowed is None else np.flatnonzero(allowed)
+        if candidates is not None and candidates.size == 0:
+            raise LLMError("the grammar allows no next token (this is a bug)")
+        head = self.engine.plain_head
+        if head is not None and candidates is not None and candidates.size < SMALL_CHOICE:
+            hidden = self.engine.body(input_ids=ids, past_key_values=self.cache,
+                                      use_cache=True).last_hidden_state[0, -1]
+            scores = head_rows(head, torch.from_numpy(candidates), hidden)
+            token = int(candidates[int(torch.argmax(scores))])
         else:
-            candidates = np.flatnonzero(allowed)
-            if candidates.size == 0:
-                raise LLMError("the grammar allows no next token (this is a bug)")
-            token = int(candidates[int(torch.argmax(logits[torch.from_numpy(candidates)]))])
+            logits = self.engine.model(input_ids=ids, past_key_values=self.cache, use_cache=True,
+                                       logits_to_keep=1).logits[0, -1]
+            if candidates is None:
+                token = int(torch.argmax(logits))
+            else:
+                rows = torch.from_numpy(candidates)
+                token = int(candidates[int(torch.argmax(logits[rows]))])
+        self.forwards += 1
         self.out.append(token)
         self.pending = [token]
         return token
@@ -207,6 +232,31 @@ class _Run:
     def stats(self) -> GenerationStats:
         return GenerationStats(self.prompt_tokens, self.cached, len(self.out), self.forced,
                                self.forwards, time.perf_counter() - self.started)
+
+
+def bound_schema(schema: Any, max_string: int = MAX_STRING,
+                 max_items: int = MAX_ITEMS) -> Any:
+    """A copy of a JSON schema whose strings and arrays without a bound get one.
+
+    Objects with properties also get `additionalProperties: false`. Anything the bounded schema
+    accepts, the original accepts too; the bounds only keep a small model from writing one
+    string, list or object forever.
+    """
+    if isinstance(schema, list):
+        return [bound_schema(s, max_string, max_items) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    bounded = {k: bound_schema(v, max_string, max_items) for k, v in schema.items()}
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    plain_string = "enum" not in schema and "const" not in schema and "pattern" not in schema
+    if "string" in kinds and plain_string and "format" not in schema:
+        bounded.setdefault("maxLength", max_string)
+    if "array" in kinds:
+        bounded.setdefault("maxItems", max_items)
+    if "object" in kinds and "properties" in schema:
+        bounded.setdefault("additionalProperties", False)
+    return bounded
 
 
 def _leading_system(messages: Sequence[Message]) -> list[Message]:
@@ -248,3 +298,25 @@ def _stop_ids(tokenizer: Any, model: Any) -> set[int]:
     if isinstance(im_end, int) and im_end != tokenizer.unk_token_id:
         ids.add(im_end)
     return {int(i) for i in ids if i is not None}
+
+
+def _split_head(model: Any) -> tuple[Any, Any]:
+    """(decoder body, output head) when logits are exactly `head(body(x))`, else (None, None)."""
+    body = getattr(model, getattr(model, "base_model_prefix", ""), None)
+    head = model.get_output_embeddings()
+    plain = (model.config.model_type in PLAIN_HEAD_MODELS and body is not None
+             and isinstance(head, (torch.nn.Linear, Int8Linear)) and head.bias is None)
+    return (body, head) if plain else (None, None)
+
+
+@contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run torch ops on `count` threads (None: leave torch's setting), restoring it after."""
+    before = torch.get_num_threads()
+    if count is not None and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

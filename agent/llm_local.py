@@ -28,7 +28,8 @@ from convrec.agent.llm import (
     ModelNotFoundError,
     default_home,
 )
-from convrec.agent.llm_engine import LocalEngine, Message
+from convrec.agent.llm_engine import LocalEngine, Message, torch_threads
+from convrec.agent.llm_quant import quantize_linears
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -124,16 +125,23 @@ _ENGINES: dict[str, LocalEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def load_engine(folder: Path, gguf_file: str | None = None) -> LocalEngine:
-    """The engine for a local model folder, loaded once per process (offline only)."""
-    key = str(folder.resolve() / gguf_file) if gguf_file else str(folder.resolve())
+def load_engine(source: Path | str, gguf_file: str | None = None, int8: bool = True,
+                threads: int | None = 1) -> LocalEngine:
+    """The engine for a local model (folder or cached hub id), loaded once per process.
+
+    Offline only. `int8` swaps the linear layers for weight-only int8 ones (faster on a CPU).
+    """
+    where = str(Path(source).resolve()) if isinstance(source, Path) else source
+    key = f"{where}|{gguf_file}|int8={int8}"
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            _ENGINES[key] = _load(str(folder), gguf_file)
+            with torch_threads(threads):
+                _ENGINES[key] = _load(str(source), gguf_file, int8)
+        _ENGINES[key].threads = threads
         return _ENGINES[key]
 
 
-def _load(source: str, gguf_file: str | None) -> LocalEngine:
+def _load(source: str, gguf_file: str | None, int8: bool) -> LocalEngine:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -152,6 +160,9 @@ def _load(source: str, gguf_file: str | None) -> LocalEngine:
     if tokenizer.chat_template is None:
         raise ValueError(f"the tokenizer of {source!r} has no chat template; "
                          "use an instruction-tuned (chat) model")
+    if int8:
+        model.config.tie_word_embeddings = False
+        quantize_linears(model)
     log.info("local LLM %s loaded in %.1f s", source, time.perf_counter() - started)
     return LocalEngine(model, tokenizer, name=source)
 
@@ -161,6 +172,10 @@ class LocalOptions(BackendOptions):
 
     max_new_tokens: int = 64
     stop_at_newline: bool = False
+    int8: bool = Field(default=True, description=(
+        "weight-only int8 linear layers (faster on a CPU); False keeps the exact weights"))
+    threads: int | None = Field(default=1, ge=1, description=(
+        "torch threads while decoding (None: torch's default); one is fastest on a shared CPU"))
 
 
 class EmbeddedOptions(LocalOptions):
@@ -174,7 +189,8 @@ def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:
     from convrec.agent.llm_embedded import embedded_model_dir
 
     folder = embedded_model_dir(options.home or default_home())
-    return LocalChatModel(engine=load_engine(folder), model_name="SmolLM2-135M-Instruct",
+    engine = load_engine(folder, int8=options.int8, threads=options.threads)
+    return LocalChatModel(engine=engine, model_name="SmolLM2-135M-Instruct",
                           max_new_tokens=options.max_new_tokens,
                           stop_at_newline=options.stop_at_newline)
 
@@ -185,23 +201,16 @@ def build_hf(name: str, options: LocalOptions) -> LocalChatModel:
     if path.suffix == ".gguf":
         if not path.is_file():
             raise ModelNotFoundError(f"no GGUF file at {path}; convrec never downloads models")
-        engine = load_engine(path.parent, path.name)
+        engine = load_engine(path.parent, path.name, options.int8, options.threads)
     elif path.exists() or name.startswith((".", "/", "~")):
         if not (path / "config.json").is_file():
             raise ModelNotFoundError(f"{path} is not a Hugging Face model folder (no "
                                      "config.json); convrec never downloads models")
-        engine = load_engine(path)
+        engine = load_engine(path, None, options.int8, options.threads)
     else:
-        engine = _load_hub_id(name)
+        engine = load_engine(name, None, options.int8, options.threads)
     return LocalChatModel(engine=engine, model_name=name, max_new_tokens=options.max_new_tokens,
                           stop_at_newline=options.stop_at_newline)
-
-
-def _load_hub_id(name: str) -> LocalEngine:
-    with _ENGINES_LOCK:
-        if name not in _ENGINES:
-            _ENGINES[name] = _load(name, None)
-        return _ENGINES[name]
 
 
 EMBEDDED_BACKEND = Backend(
