@@ -1,0 +1,106 @@
+"""Column arrays of the catalog (year, popularity, genre bits), read once, for fast masks.
+
+Filters on huge catalogs and popularity ranking use these instead of a SQL round trip.
+Arrays are indexed by item id (catalog ids are dense: 0..n-1); a missing year is -1.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz import process
+
+from convrec.recsys.catalog import Catalog
+from convrec.tools.base import ToolError
+
+# Words people use for a genre that is spelled differently in the catalog (normalised keys).
+GENRE_ALIASES = {
+    "sciencefiction": "scifi", "sf": "scifi", "kids": "childrens", "children": "childrens",
+    "family": "childrens", "noir": "filmnoir", "animated": "animation", "cartoon": "animation",
+    "romantic": "romance", "romcom": "romance", "comedies": "comedy", "funny": "comedy",
+    "scary": "horror", "documentaries": "documentary", "doc": "documentary",
+    "musicals": "musical", "thrillers": "thriller", "westerns": "western", "mysteries": "mystery",
+}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+class CatalogArrays:
+    """years, popularity and a genre bit mask per item id, plus genre name resolution."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        genre_rows = catalog.execute("SELECT genre_id, name FROM genres ORDER BY name")
+        self.genre_names = tuple(name for _, name in genre_rows)
+        self.genre_ids = {name: gid for gid, name in genre_rows}
+        self._by_norm = {_norm(name): name for name in self.genre_names}
+        n = int(catalog.execute("SELECT COALESCE(MAX(item_id), -1) + 1 FROM items")[0][0])
+        self.n = n
+        rows = np.array(catalog.execute("SELECT item_id, COALESCE(year, -1), popularity "
+                                        "FROM items"), dtype=np.int64).reshape(-1, 3)
+        self.exists = np.zeros(n, dtype=bool)
+        self.exists[rows[:, 0]] = True
+        self.years = np.full(n, -1, dtype=np.int64)
+        self.years[rows[:, 0]] = rows[:, 1]
+        self.popularity = np.zeros(n, dtype=np.int64)
+        self.popularity[rows[:, 0]] = rows[:, 2]
+        self.genre_bits = self._genre_bits() if len(self.genre_names) <= 64 else None
+        self._sorted_popularity: np.ndarray | None = None
+
+    def _genre_bits(self) -> np.ndarray:
+        bit_of = {gid: i for i, name in enumerate(self.genre_names)
+                  for gid in [self.genre_ids[name]]}
+        pairs = np.array(self.catalog.execute("SELECT item_id, genre_id FROM item_genres"),
+                         dtype=np.int64).reshape(-1, 2)
+        lookup = np.zeros(max(bit_of) + 1 if bit_of else 1, dtype=np.uint64)
+        for gid, bit in bit_of.items():
+            lookup[gid] = np.uint64(1) << np.uint64(bit)
+        bits = np.zeros(self.n, dtype=np.uint64)
+        np.bitwise_or.at(bits, pairs[:, 0], lookup[pairs[:, 1]])
+        return bits
+
+    def bit_mask(self, names: list[str]) -> np.uint64:
+        mask = np.uint64(0)
+        for name in names:
+            mask |= np.uint64(1) << np.uint64(self.genre_names.index(name))
+        return mask
+
+    def resolve_genre(self, name: str) -> str:
+        """The catalog's spelling of a genre ("sci-fi" -> "Sci-Fi"), or a ToolError listing all."""
+        key = _norm(name)
+        key = GENRE_ALIASES.get(key, key)
+        found = self._by_norm.get(key) or self._by_norm.get(key.rstrip("s"))
+        if found:
+            return found
+        closest = process.extractOne(name, self.genre_names)
+        hint = f" (closest: {closest[0]})" if closest and closest[1] >= 60 else ""
+        shown = " ".join(str(name).split())[:40]
+        raise ToolError(f"unknown genre {shown!r}{hint}; valid genres are: "
+                        f"{', '.join(self.genre_names)}. For moods or themes that are not "
+                        "genres, use search_items instead.")
+
+    def popularity_rank(self, item_id: int) -> int:
+        """1 for the most rated item; ties share the better rank."""
+        if self._sorted_popularity is None:
+            self._sorted_popularity = np.sort(self.popularity[self.exists])
+        ranked = self._sorted_popularity
+        return int(ranked.size - np.searchsorted(ranked, self.popularity[item_id], side="right")
+                   + 1)
+
+
+class LazyCatalogArrays:
+    """A CatalogArrays read on first attribute access (one shared by filter, info and rank)."""
+
+    def __init__(self, catalog: Catalog):
+        self._catalog = catalog
+        self._arrays: CatalogArrays | None = None
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("_"):
+            raise AttributeError(attribute)
+        if self._arrays is None:
+            self._arrays = CatalogArrays(self._catalog)
+        return getattr(self._arrays, attribute)

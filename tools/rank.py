@@ -1,0 +1,137 @@
+"""rank_candidates: order the bus with a recommender, falling back to popularity, and say so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from convrec.memory.bus import CandidateBus
+from convrec.recsys.catalog import Catalog
+from convrec.recsys.protocol import UserContext
+from convrec.tools.arrays import CatalogArrays
+from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, item_line, numbered
+from convrec.tools.lookup import Title, TitleResolver
+from convrec.tools.models import ModelStore, similarity_scores
+
+RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after
+Ranker = Literal["sasrec", "als", "popularity", "similarity"]
+
+
+class RankArgs(ToolArgs):
+    ranker: Ranker = Field("sasrec", description=(
+        "sasrec: from what the user watched in this session (order matters); als: from the "
+        "user's overall taste; popularity: most rated first; similarity: closest to `titles`."))
+    titles: list[Title] = Field(default_factory=list, max_length=5,
+                                description="For ranker=similarity: the titles to be close to.")
+    item_ids: list[int] = Field(default_factory=list, max_length=20,
+                                description="For ranker=similarity: item ids (set by the "
+                                            "program, not the LLM).")
+    show: int = Field(10, ge=1, le=50, description="How many top items to list.")
+
+
+@dataclass
+class Ranking:
+    ids: np.ndarray
+    scores: np.ndarray
+    used: str
+    fallback_reason: str | None = None
+
+
+class RankCandidates(Tool):
+    name = "rank_candidates"
+    description = (
+        "Order the current candidates, best first, and list the top ones. Use it as the last "
+        "step before answering, after filters and searches have chosen the candidates. "
+        "ranker=sasrec uses what the user watched in this session, als the user's general "
+        "taste, popularity the most rated, similarity closeness to given titles. If the "
+        "chosen ranker cannot serve (no history yet, model missing) it ranks by popularity "
+        "and says so. It never adds or removes candidates."
+    )
+    args_schema = RankArgs
+
+    def __init__(self, catalog: Catalog, resolver: TitleResolver, models: ModelStore,
+                 arrays: CatalogArrays | None = None, similarity_model: str = "als"):
+        super().__init__()
+        self.catalog = catalog
+        self.resolver = resolver
+        self.models = models
+        self._arrays = arrays
+        self.similarity_model = similarity_model
+
+    def setup(self) -> None:
+        if self._arrays is None:
+            self._arrays = CatalogArrays(self.catalog)
+
+    def execute(self, args: RankArgs, bus: CandidateBus) -> ToolResult:
+        if len(bus) == 0:
+            raise ToolError("there are no candidates to rank; relax the earlier filters")
+        with Stopwatch() as sw:
+            ranking = self._rank(args, bus)
+            bus.reorder(ranking.ids, ranking.scores, tool=self.name, seconds=sw.elapsed(),
+                        note=ranking.used + (f" (fallback: {ranking.fallback_reason})"
+                                             if ranking.fallback_reason else ""))
+        top = bus.top(args.show)
+        items = self.catalog.items(top.tolist())
+        head = f"Ranked {len(bus)} candidates by {ranking.used}."
+        if ranking.fallback_reason:
+            head = (f"Asked to rank by {args.ranker}, but {ranking.fallback_reason}, so ranked "
+                    f"{len(bus)} candidates by popularity instead.")
+        content = head + " Top:\n" + numbered(item_line(i) for i in items)
+        artifact = {"requested": args.ranker, "used": ranking.used,
+                    "fallback_reason": ranking.fallback_reason, "n": len(bus),
+                    "ids": top.tolist(),
+                    "scores": [None if s != s else round(float(s), 4)
+                               for s in bus.scores[: top.size]]}
+        return ToolResult(content, artifact)
+
+    def _rank(self, args: RankArgs, bus: CandidateBus) -> Ranking:
+        if args.ranker == "popularity":
+            return self._popularity(bus, "popularity")
+        if args.ranker == "similarity":
+            return self._similarity(args, bus)
+        model = self.models.get(args.ranker)
+        if model is None:
+            return self._popularity(bus, args.ranker, f"the {args.ranker} model is not "
+                                    f"available ({self.models.reason(args.ranker)})")
+        sequence = [int(i) for i in bus.sequence if 0 <= i < model.n_items]
+        candidates = bus.ids[bus.ids < model.n_items]
+        if not sequence:
+            return self._popularity(bus, args.ranker, "this session has no item history yet")
+        if candidates.size == 0:
+            return self._popularity(bus, args.ranker, f"the {args.ranker} model knows none "
+                                    "of the candidates")
+        ids, scores = model.recommend(UserContext(sequence=sequence),
+                                      N=int(min(candidates.size, RANK_DEPTH)), items=candidates)
+        keep = ids >= 0
+        return Ranking(ids[keep], scores[keep], args.ranker)
+
+    def _similarity(self, args: RankArgs, bus: CandidateBus) -> Ranking:
+        ids, _ = self.resolver.resolve(args.titles)
+        seeds = list(dict.fromkeys(ids + list(args.item_ids)))
+        if not seeds:
+            seeds = [int(i) for i in bus.sequence[-5:]]
+        if not seeds:
+            return self._popularity(bus, "similarity", "no titles were given to be similar to "
+                                    "and this session has no item history")
+        model = self.models.get(self.similarity_model)
+        if model is None:
+            return self._popularity(bus, "similarity", "similarity needs the "
+                                    f"{self.similarity_model} model, which is not available "
+                                    f"({self.models.reason(self.similarity_model)})")
+        found, scores = similarity_scores(model, seeds, bus.ids)
+        return Ranking(found[:RANK_DEPTH], scores[:RANK_DEPTH], "similarity")
+
+    def _popularity(self, bus: CandidateBus, requested: str, reason: str | None = None) -> Ranking:
+        ids = bus.ids
+        pops = self._arrays.popularity[ids].astype(np.float64)
+        depth = min(ids.size, RANK_DEPTH)
+        if depth < ids.size:
+            part = np.argpartition(-pops, depth - 1)[:depth]
+        else:
+            part = np.arange(ids.size)
+        order = part[np.lexsort((ids[part], -pops[part]))]  # most rated, then smaller id
+        return Ranking(ids[order], pops[order].astype(np.float32), "popularity",
+                       reason if requested != "popularity" else None)

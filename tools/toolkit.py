@@ -1,0 +1,99 @@
+"""The Toolkit: one catalog, its models and every tool, ready for an agent's plan."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from convrec.memory.bus import CandidateBus
+from convrec.recsys.catalog import Catalog
+from convrec.recsys.protocol import Recommender
+from convrec.tools.arrays import LazyCatalogArrays
+from convrec.tools.base import Tool, ToolArgs, ToolError, ToolResult
+from convrec.tools.embed import Embedder
+from convrec.tools.filter import FilterItems
+from convrec.tools.info import ItemInfo
+from convrec.tools.lookup import LookupItems, TitleResolver
+from convrec.tools.models import ModelStore
+from convrec.tools.rank import RankCandidates
+from convrec.tools.search import SearchItems
+from convrec.tools.similar import SimilarItems
+
+log = logging.getLogger(__name__)
+
+LOADABLE_MODELS = ("als", "sasrec")
+
+
+class Toolkit:
+    """Catalog + models + tools. Nothing expensive happens until a tool first runs.
+
+    `tools` maps each tool's name to the tool; `run(name, args, bus)` runs one plan step.
+    """
+
+    def __init__(self, catalog: Catalog, models: ModelStore | Mapping[str, Recommender] | None
+                 = None, *, chroma_path: Path | None = None, chroma_host: str | None = None,
+                 chroma_port: int = 8000, collection: str = "catalog",
+                 embedder: Embedder | None = None, filter_engine: str = "auto"):
+        self.catalog = catalog
+        self.models = models if isinstance(models, ModelStore) else ModelStore(models)
+        self.embedder = embedder or Embedder()
+        self._all_ids = None
+        resolver = TitleResolver(catalog)
+        self.arrays = LazyCatalogArrays(catalog)
+        filter_tool = FilterItems(catalog, resolver, self.arrays, engine=filter_engine)
+        tools: list[Tool] = [
+            LookupItems(resolver),
+            ItemInfo(catalog, resolver, self.arrays),
+            filter_tool,
+            SearchItems(catalog, self.embedder, path=chroma_path, host=chroma_host,
+                        port=chroma_port, collection=collection),
+            SimilarItems(catalog, resolver, self.models),
+            RankCandidates(catalog, resolver, self.models, self.arrays),
+        ]
+        self.tools: dict[str, Tool] = {tool.name: tool for tool in tools}
+
+    @classmethod
+    def from_home(cls, home: Path, dataset: str = "movielens-100k",
+                  chroma_host: str | None = None, chroma_port: int = 8000) -> Toolkit:
+        """The toolkit of a fetched dataset; models come from `load_or_train` on first use."""
+        from convrec.recsys.fetch import dataset_dir
+        from convrec.recsys.train import load_or_train
+
+        home = Path(home)
+        catalog = Catalog(dataset_dir(home, dataset) / "catalog.sqlite")
+        loader = functools.partial(_load, home=home, dataset=dataset, load=load_or_train)
+        models = ModelStore(loader=loader, loadable=LOADABLE_MODELS)
+        return cls(catalog, models, chroma_path=home / "chroma" / dataset,
+                   chroma_host=chroma_host, chroma_port=chroma_port, collection=dataset)
+
+    def new_bus(self, excluded_ids: Sequence[int] = (), sequence: Sequence[int] = ()
+                ) -> CandidateBus:
+        """A fresh bus for one turn: every item but `excluded_ids` (seen or rejected)."""
+        if self._all_ids is None:
+            self._all_ids = self.arrays.exists.nonzero()[0]
+        return CandidateBus(self._all_ids, excluded_ids, sequence=sequence)
+
+    def run(self, name: str, args: Mapping[str, Any] | ToolArgs | None,
+            bus: CandidateBus) -> ToolResult:
+        """Run one plan step {"tool": name, "args": args}; an unknown name is a ToolError."""
+        tool = self.tools.get(name)
+        if tool is None:
+            raise ToolError(f"there is no tool {name!r}; the tools are: "
+                            f"{', '.join(self.tools)}")
+        return tool.run(args, bus)
+
+    def setup(self, names: Sequence[str] | None = None) -> None:
+        """Load indexes and models now rather than on the first call."""
+        for name in names or self.tools:
+            self.tools[name].ensure_setup()
+
+    def specs(self) -> list[dict[str, Any]]:
+        """name, description and JSON-Schema parameters of every tool (for planner prompts)."""
+        return [tool.spec() for tool in self.tools.values()]
+
+
+def _load(name: str, *, home: Path, dataset: str, load) -> Recommender:
+    return load(name, home, dataset)
