@@ -99,8 +99,10 @@ def build_dataset(
     """Turn raw-id frames into a `Dataset` with dense ids.
 
     items: raw_id, title, display_title, year, genres (tuple), description.
-    interactions: user (raw), item (raw), timestamp, rating. Unknown items must already
-    have been rejected by the parser. Repeated (user, item) pairs keep the earliest.
+    interactions: user (raw), item (raw), timestamp, rating, in the source file's order.
+    Unknown items must already have been rejected by the parser. Repeated (user, item)
+    pairs keep the earliest. Rows are stored per user in time order, ties in time kept in
+    file order (see `Split`).
     """
     items = items.reset_index(drop=True).copy()
     items.insert(0, "item_id", np.arange(len(items), dtype=np.int64))
@@ -111,7 +113,7 @@ def build_dataset(
     user_index = {u: i for i, u in enumerate(user_raw)}
     frame["user_id"] = frame["user"].map(user_index).astype(np.int64)
     frame["item_id"] = frame["item"].astype(str).map(item_index).astype(np.int64)
-    frame = frame.sort_values(["user_id", "timestamp", "item_id"], kind="stable")
+    frame = frame.sort_values(["user_id", "timestamp"], kind="stable")
     frame = frame.drop_duplicates(["user_id", "item_id"], keep="first")
     frame = frame[INTERACTION_COLUMNS].reset_index(drop=True)
     return Dataset(name, items[ITEM_COLUMNS], frame, user_raw)
@@ -125,9 +127,10 @@ def _natural_key(value: str) -> tuple[int, int | str]:
 class Split:
     """Leave-one-out by timestamp.
 
-    Per user, interactions are ordered by (timestamp, item_id): ties in time are broken by
-    the smaller item id first, so the split is the same whatever order the file had. The
-    last item is test, the second-last valid, the rest train. Users with fewer than 3
+    Per user, interactions are ordered by timestamp; ties in time keep the order of the
+    source file (a stable sort), as RecBole does. MovieLens-100K's `u.data` and RecBole's
+    `ml-100k.inter` list the ratings in the same order, so both sources give the same split.
+    The last item is test, the second-last valid, the rest train. Users with fewer than 3
     interactions keep everything in train and have no valid/test row.
     """
 
@@ -151,7 +154,7 @@ class Split:
     def sequences(self, include_valid: bool = False) -> list[np.ndarray]:
         """Per user, the time-ordered item ids of train (and valid, if asked)."""
         frame = pd.concat([self.train, self.valid]) if include_valid else self.train
-        frame = frame.sort_values(["user_id", "timestamp", "item_id"], kind="stable")
+        frame = frame.sort_values(["user_id", "timestamp"], kind="stable")
         grouped = frame.groupby("user_id")["item_id"].apply(lambda s: s.to_numpy())
         empty = np.zeros(0, dtype=np.int64)
         return [grouped.get(u, empty) for u in range(self.n_users)]
@@ -159,7 +162,7 @@ class Split:
 
 def leave_one_out(dataset: Dataset) -> Split:
     """Split a dataset's interactions (see `Split`)."""
-    frame = dataset.interactions.sort_values(["user_id", "timestamp", "item_id"], kind="stable")
+    frame = dataset.interactions.sort_values(["user_id", "timestamp"], kind="stable")
     position_from_end = frame.groupby("user_id").cumcount(ascending=False)
     size = frame.groupby("user_id")["item_id"].transform("size")
     eligible = size >= 3

@@ -43,6 +43,9 @@ RECBOLE_MEMBERS = {
         "51d7cdf777ce5c0f5b32c1d947a4a81fe07d75e78abbe761e0cd4d0756064532",
 }
 MANIFEST = "manifest.json"
+# Bumped when the stored files change meaning (2: ties in time keep file order), so that an
+# older cache is rebuilt instead of silently reused.
+CACHE_FORMAT = 2
 
 
 class FetchError(RuntimeError):
@@ -54,7 +57,13 @@ def dataset_dir(home: Path, name: str) -> Path:
 
 
 def is_fetched(home: Path, name: str) -> bool:
-    return (dataset_dir(home, name) / MANIFEST).is_file()
+    manifest = dataset_dir(home, name) / MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        return json.loads(manifest.read_text()).get("format") == CACHE_FORMAT
+    except (OSError, ValueError):
+        return False
 
 
 def load_dataset(home: Path, name: str = MOVIELENS_100K) -> Dataset:
@@ -112,8 +121,8 @@ def _store(home: Path, dataset: Dataset, source: str) -> None:
     dataset.save(folder)
     build_catalog(dataset, folder / "catalog.sqlite")
     stats = dataset.stats()
-    manifest = {"name": dataset.name, "source": source, "users": stats.users,
-                "items": stats.items, "interactions": stats.interactions}
+    manifest = {"name": dataset.name, "format": CACHE_FORMAT, "source": source,
+                "users": stats.users, "items": stats.items, "interactions": stats.interactions}
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2))
 
 

@@ -38,16 +38,16 @@ def test_split_is_leave_one_out_by_time_with_nothing_of_test_in_train(ml100k, sp
     assert len(split.train) + 2 * 943 == 100_000
 
 
-def test_split_breaks_ties_in_time_by_item_id_whatever_the_file_order():
+def test_split_keeps_the_file_order_for_ties_in_time():
     items = _items(["a", "b", "c", "d"])
     rows = [("u", "d", 5), ("u", "a", 1), ("u", "c", 5), ("u", "b", 5)]
-    forward = _dataset(items, rows)
-    backward = _dataset(items, rows[::-1])
-    for ds in (forward, backward):
-        s = leave_one_out(ds)
-        assert s.test["item_id"].tolist() == [3]  # d: last among the ties at t=5
-        assert s.valid["item_id"].tolist() == [2]  # c
-        assert sorted(s.train["item_id"]) == [0, 1]
+    s = leave_one_out(_dataset(items, rows))
+    assert s.test["item_id"].tolist() == [1]  # b: the last of the t=5 ties in the file
+    assert s.valid["item_id"].tolist() == [2]  # c
+    assert s.train["item_id"].tolist() == [0, 3]  # a (t=1), then d
+    assert [seq.tolist() for seq in s.sequences(include_valid=True)] == [[0, 3, 2]]
+    again = leave_one_out(_dataset(items, rows))
+    assert again.test.equals(s.test) and again.train.equals(s.train)
 
 
 def test_users_with_fewer_than_three_interactions_stay_in_train():
