@@ -1,0 +1,47 @@
+"""Builds a `RecAgent` from a fetched dataset and an LLM spec."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from convrec.agent.core import RecAgent
+from convrec.agent.extractor import SlotExtractor
+from convrec.agent.llm import default_home, get_chat_model
+from convrec.agent.parts import AgentParts, popularity_bands, title_matcher
+from convrec.agent.planner import DemoPicker, ExtractorPlanner, LLMPlanner, load_demos
+from convrec.agent.responder import Responder
+from convrec.memory.profile import ProfileStore
+from convrec.tools.toolkit import Toolkit
+
+log = logging.getLogger(__name__)
+
+DETERMINISTIC = "deterministic"
+
+
+def build_agent(home: Path | str | None = None, llm: str = "embedded",
+                dataset: str = "movielens-100k", *, max_replans: int = 2,
+                demos: int = 3, llm_reply: bool = True, deadline_seconds: float = 30.0,
+                chroma_host: str | None = None, chroma_port: int = 8000,
+                profiles_path: Path | str | None = None, **llm_options) -> RecAgent:
+    """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
+
+    demos: how many demonstrations the LLM planner sees (picked by similarity);
+    llm_reply: let the LLM write the reply's one-sentence intro (else a template).
+    """
+    home = Path(home).expanduser() if home is not None else default_home()
+    toolkit = Toolkit.from_home(home, dataset, chroma_host=chroma_host, chroma_port=chroma_port)
+    extractor = SlotExtractor(toolkit.catalog)
+    fallback = ExtractorPlanner(extractor.extract)
+    chat_model = None if llm == DETERMINISTIC else get_chat_model(llm, **llm_options)
+    planner = None
+    if chat_model is not None:
+        picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
+        planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
+    finder = getattr(extractor, "find_titles", None)
+    responder = Responder(chat_model if llm_reply else None, finder)
+    parts = AgentParts(toolkit, extractor, planner, fallback, responder,
+                       title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
+                       max_replans=max_replans)
+    profiles = ProfileStore(Path(profiles_path) if profiles_path else home / "profiles.sqlite")
+    return RecAgent(parts, profiles, llm_name=llm, deadline_seconds=deadline_seconds)

@@ -1,0 +1,127 @@
+"""From a request frame to tool calls: ground the titles, then compile the plan.
+
+Grounding snaps every title in a frame to a catalog item (titles that match nothing are
+reported, never guessed). Compiling is deterministic: hard conditions become one
+`filter_items` call, soft ones a `search_items` call, and the order comes from one
+`rank_candidates` call (similarity to liked titles, else the session's history, else
+popularity). Item ids are filled in by the program; the LLM never sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from convrec.agent.frame import RequestFrame
+
+# title -> (item id or None, display title or None); see `Toolkit` lookup.
+TitleMatcher = Callable[[str], tuple[int | None, str | None]]
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One tool call of a plan."""
+
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """A frame whose titles are catalog items."""
+
+    frame: RequestFrame
+    similar_ids: tuple[int, ...] = ()
+    exclude_ids: tuple[int, ...] = ()
+    about_ids: tuple[int, ...] = ()
+    unknown_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PopularityBands:
+    """Rating counts that make an item "popular" (at least) or "obscure" (at most)."""
+
+    popular_min: int
+    obscure_max: int
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """What the compiler needs besides the frame."""
+
+    has_history: bool
+    bands: PopularityBands
+    avoid_genres: Sequence[str] = ()
+    search_k: int = 100
+    extra_exclude_ids: Collection[int] = field(default_factory=frozenset)
+
+
+def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
+    """Snap titles to the catalog; titles without a confident match go to `unknown_titles`."""
+    unknown: list[str] = []
+
+    def snap(titles: Sequence[str]) -> tuple[list[int], list[str]]:
+        ids, names = [], []
+        for title in titles:
+            item_id, name = match(title)
+            if item_id is None:
+                unknown.append(title)
+            elif item_id not in ids:
+                ids.append(item_id)
+                names.append(name or title)
+        return ids, names
+
+    similar_ids, similar = snap(frame.similar_to)
+    exclude_ids, excluded = snap(frame.exclude_titles)
+    about_ids, about = snap(frame.about)
+    exclude_ids = [i for i in exclude_ids if i not in similar_ids]
+    snapped = frame.model_copy(update={"similar_to": similar, "exclude_titles": excluded,
+                                       "about": about})
+    return Grounded(snapped, tuple(similar_ids), tuple(exclude_ids), tuple(about_ids),
+                    tuple(dict.fromkeys(unknown)))
+
+
+def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
+    """The tool calls that answer a grounded frame."""
+    frame = grounded.frame
+    if frame.intent == "info":
+        return [PlanStep("item_info", {"item_ids": list(grounded.about_ids)})] \
+            if grounded.about_ids else []
+    if frame.intent == "chat":
+        return []
+    steps = []
+    filter_args = _filter_args(grounded, context)
+    if filter_args:
+        steps.append(PlanStep("filter_items", filter_args))
+    if frame.query:
+        steps.append(PlanStep("search_items", {"query": frame.query, "k": context.search_k}))
+    steps.append(_rank_step(grounded, context))
+    return steps
+
+
+def _filter_args(grounded: Grounded, context: CompileContext) -> dict[str, Any]:
+    frame = grounded.frame
+    avoid = [g for g in context.avoid_genres if g not in frame.genres]
+    args: dict[str, Any] = {
+        "genres_all": list(frame.genres),
+        "genres_none": list(dict.fromkeys([*frame.exclude_genres, *avoid])),
+        "year_min": frame.year_min,
+        "year_max": frame.year_max,
+        "exclude_ids": sorted({*grounded.exclude_ids, *grounded.similar_ids,
+                               *context.extra_exclude_ids}),
+    }
+    if frame.popularity == "popular":
+        args["popularity_min"] = context.bands.popular_min
+    elif frame.popularity == "obscure":
+        args["popularity_max"] = context.bands.obscure_max
+    return {k: v for k, v in args.items() if v not in (None, [])}
+
+
+def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
+    if grounded.similar_ids:
+        return PlanStep("rank_candidates", {"ranker": "similarity",
+                                            "item_ids": list(grounded.similar_ids)})
+    if grounded.frame.popularity == "popular" or not context.has_history:
+        return PlanStep("rank_candidates", {"ranker": "popularity"})
+    return PlanStep("rank_candidates", {"ranker": "sasrec"})

@@ -1,0 +1,59 @@
+"""The parts one agent is assembled from (injected; `RecAgent.default` builds them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from convrec.agent.compiler import PopularityBands, TitleMatcher
+from convrec.agent.frame import RequestFrame
+from convrec.agent.planner import PlanRequest
+from convrec.agent.responder import Responder
+from convrec.tools.toolkit import Toolkit
+
+
+class Planner(Protocol):
+    source: str
+
+    def plan(self, request: PlanRequest) -> RequestFrame: ...
+
+
+class Extractor(Protocol):
+    def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame: ...
+
+
+@dataclass
+class AgentParts:
+    """toolkit, planners, responder and the knobs of the planning loop."""
+
+    toolkit: Toolkit
+    extractor: Extractor
+    planner: Planner | None  # None: the deterministic planner only
+    fallback: Planner
+    responder: Responder
+    match_title: TitleMatcher
+    bands: PopularityBands
+    max_replans: int = 2
+
+
+def popularity_bands(popularity: np.ndarray) -> PopularityBands:
+    """"popular" = top quarter by rating count; "obscure" = bottom half of rated items."""
+    rated = popularity[popularity > 0]
+    if rated.size == 0:
+        return PopularityBands(0, 0)
+    return PopularityBands(int(np.percentile(rated, 75)), int(np.percentile(rated, 50)))
+
+
+def title_matcher(toolkit: Toolkit) -> TitleMatcher:
+    """Title as written -> (id, display title) through the lookup tool's index, or (None, None)."""
+    index = toolkit.tools["lookup_items"].resolver.index
+
+    def match(title: str) -> tuple[int | None, str | None]:
+        found = index.match(title)
+        if found.id is None:
+            return None, None
+        return found.id, toolkit.catalog.item(found.id).display_title
+
+    return match

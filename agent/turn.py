@@ -1,0 +1,235 @@
+"""One turn of the agent: plan, execute, criticise, re-plan (bounded), fall back, reply.
+
+`Turn.run()` is a generator of trace steps (the UI streams it); after it is exhausted the
+turn's outcome (frame, items, reply) is on the object for the agent to remember.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import ValidationError
+
+from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground
+from convrec.agent.critic import Expectations, Verdict, review
+from convrec.agent.describe import describe_frame
+from convrec.agent.executor import Execution, execute
+from convrec.agent.frame import RequestFrame, merge_frames
+from convrec.agent.llm import LLMConnectionError, LLMError
+from convrec.agent.parts import AgentParts
+from convrec.agent.planner import PlanRequest
+from convrec.agent.trace import (
+    CriticStep,
+    PlanningStep,
+    RecommendedItem,
+    ReplyStep,
+    Step,
+    ToolStep,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TurnInput:
+    """Everything a turn reads about its session."""
+
+    message: str
+    previous: RequestFrame | None
+    excluded_ids: frozenset[int]
+    sequence: Sequence[int]
+    avoid_genres: Sequence[str]
+    n: int
+    notes: Sequence[str] = ()
+
+
+@dataclass
+class Attempt:
+    frame: RequestFrame
+    grounded: Grounded
+    items: list[RecommendedItem]
+    execution: Execution | None
+    verdict: Verdict
+
+
+@dataclass
+class Turn:
+    parts: AgentParts
+    given: TurnInput
+    deadline: float
+    final: Attempt | None = None
+    reply: ReplyStep | None = None
+    reference: Grounded | None = field(default=None, init=False)
+
+    def run(self) -> Iterator[Step]:
+        started = time.perf_counter()
+        reference_frame = self.parts.extractor.extract(self.given.message, self.given.previous)
+        self.reference = ground(reference_frame, self.parts.match_title)
+        yield from self._attempts()
+        final = self.final
+        assert final is not None
+        text = self._reply_text(final)
+        self.reply = ReplyStep(text, tuple(final.items), time.perf_counter() - started)
+        yield self.reply
+
+    # --- planning loop ----------------------------------------------------------------------
+
+    def _attempts(self) -> Iterator[Step]:
+        parts, given = self.parts, self.given
+        feedback: tuple[str, ...] = ()
+        last: RequestFrame | None = None
+        use_fallback = parts.planner is None
+        for attempt in range(parts.max_replans + 2):
+            fallback = use_fallback or attempt == parts.max_replans + 1 \
+                or time.monotonic() > self.deadline
+            request = PlanRequest(given.message, given.previous, feedback, last)
+            frame, step = self._plan(attempt, request, fallback)
+            yield step
+            if frame is None:
+                if step.error and "connection" in step.error.lower():
+                    use_fallback = True
+                feedback = ("your answer was not a valid frame: " + (step.error or ""),)
+                continue
+            result = yield from self._execute(attempt, frame)
+            yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
+            self.final = result
+            if result.verdict.ok or fallback:
+                break
+            feedback, last = result.verdict.problems, frame
+        if self.final is None or (not self.final.items and self.final.frame.intent ==
+                                  "recommend"):
+            yield from self._relax()
+
+    def _plan(self, attempt: int, request: PlanRequest, fallback: bool
+              ) -> tuple[RequestFrame | None, PlanningStep]:
+        planner = self.parts.fallback if fallback else self.parts.planner
+        source = "fallback" if fallback and self.parts.planner is not None else planner.source
+        started = time.perf_counter()
+        try:
+            frame = merge_frames(request.previous, planner.plan(request))
+        except LLMConnectionError as exc:
+            return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
+                                      error=f"connection: {exc}")
+        except (LLMError, ValidationError, ValueError) as exc:
+            return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
+                                      error=str(exc)[:300])
+        return frame, PlanningStep(attempt, source, frame.compact(),
+                                   time.perf_counter() - started)
+
+    def _execute(self, attempt: int, frame: RequestFrame) -> Iterator[Step]:
+        grounded = ground(frame, self.parts.match_title)
+        plan = compile_plan(grounded, self._context())
+        execution = None
+        for event in execute(self.parts.toolkit, plan, self._new_bus(), attempt):
+            if isinstance(event, ToolStep):
+                yield event
+            else:
+                execution = event
+        items = self._items(grounded, execution)
+        verdict = review(frame, items, self._expectations(grounded))
+        return Attempt(frame, grounded, items, execution, verdict)
+
+    def _relax(self) -> Iterator[Step]:
+        """Nothing fit: drop the softest conditions one at a time until something does."""
+        base = self.final.frame if self.final else self.reference.frame
+        attempt = self.parts.max_replans + 1
+        for label, change in _RELAXATIONS:
+            relaxed = base.model_copy(update=change)
+            if relaxed == base:
+                continue
+            base = relaxed
+            attempt += 1
+            yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
+            result = yield from self._execute(attempt, relaxed)
+            yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
+            self.final = result
+            self.given = _with_note(self.given, f"Nothing matched every condition, so I "
+                                                f"dropped {label}.")
+            if result.items:
+                return
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _context(self) -> CompileContext:
+        return CompileContext(has_history=len(self.given.sequence) > 0,
+                              bands=self.parts.bands, avoid_genres=self.given.avoid_genres)
+
+    def _new_bus(self):
+        return self.parts.toolkit.new_bus(sorted(self.given.excluded_ids),
+                                          sequence=self.given.sequence)
+
+    def _expectations(self, grounded: Grounded) -> Expectations:
+        forbidden = {*self.given.excluded_ids, *self.reference.exclude_ids,
+                     *self.reference.similar_ids, *grounded.similar_ids}
+        return Expectations(self.reference.frame, frozenset(forbidden),
+                            grounded.unknown_titles)
+
+    def _items(self, grounded: Grounded, execution: Execution | None) -> list[RecommendedItem]:
+        frame = grounded.frame
+        if execution is None:
+            return []
+        if frame.intent == "info":
+            result = execution.results.get("item_info")
+            ids = [int(i) for i in grounded.about_ids] if result else []
+            scores = [0.0] * len(ids)
+        elif frame.intent == "chat" or "rank_candidates" not in execution.results:
+            return []
+        else:
+            top = execution.bus.top(self.given.n)
+            ids = [int(i) for i in top]
+            scores = [float(s) for s in execution.bus.scores[: len(ids)]]
+        reason = _reason(grounded, execution)
+        return [RecommendedItem(item.id, item.display_title, item.year, item.genres,
+                                0.0 if np.isnan(score) else score, reason)
+                for item, score in zip(self.parts.toolkit.catalog.items(ids), scores)]
+
+    def _reply_text(self, final: Attempt) -> str:
+        responder, frame = self.parts.responder, final.frame
+        notes = list(self.given.notes)
+        if final.grounded.unknown_titles:
+            notes.append("I could not find " + ", ".join(f"'{t}'" for t in
+                                                         final.grounded.unknown_titles)
+                         + " in the catalog.")
+        if frame.intent == "chat":
+            return "\n".join([responder.chat(self.given.message), *notes])
+        if frame.intent == "info":
+            popularity = {i.id: i.popularity for i in self.parts.toolkit.catalog.items(
+                [it.id for it in final.items])}
+            return "\n".join([responder.info(final.items, popularity), *notes])
+        return responder.recommend(self.given.message, frame, final.items, notes)
+
+
+_RELAXATIONS: list[tuple[str, dict]] = [
+    ("the description", {"query": None}),
+    ("the popularity wish", {"popularity": None}),
+    ("the years", {"year_min": None, "year_max": None}),
+    ("the genres", {"genres": []}),
+]
+
+
+def _with_note(given: TurnInput, note: str) -> TurnInput:
+    return TurnInput(given.message, given.previous, given.excluded_ids, given.sequence,
+                     given.avoid_genres, given.n, (*given.notes, note))
+
+
+def _reason(grounded: Grounded, execution: Execution) -> str:
+    parts = []
+    wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}))
+    if wanted:
+        parts.append(f"fits {wanted}")
+    rank = execution.results.get("rank_candidates")
+    if rank is not None:
+        used = rank.artifact.get("used")
+        if used == "similarity" and grounded.frame.similar_to:
+            parts.append("close to " + " and ".join(grounded.frame.similar_to))
+        elif used == "sasrec":
+            parts.append("suits what you watched (SASRec)")
+        elif used == "popularity":
+            parts.append("widely watched")
+        elif used:
+            parts.append(f"ranked by {used}")
+    return "; ".join(parts)
