@@ -64,21 +64,23 @@ def _plan_problems(plan: RequestFrame, expected: Expectations) -> list[str]:
 
 
 def _item_problems(items: Sequence[RecommendedItem], expected: Expectations) -> list[str]:
+    return [problem for item in items for problem in violations(item, expected)]
+
+
+def violations(item: RecommendedItem, expected: Expectations) -> list[str]:
+    """What is wrong with one item: a stated constraint it breaks, or it may not come back."""
     ref = expected.reference
     problems = []
-    for item in items:
-        if item.id in expected.forbidden_ids:
-            problems.append(f"{item.label()} was already seen, rejected or named by the user")
-        missing = [g for g in ref.genres if g not in item.genres]
-        if missing:
-            problems.append(f"{item.label()} is not {', '.join(missing)}, which the user asked "
-                            "for")
-        banned = [g for g in ref.exclude_genres if g in item.genres]
-        if banned:
-            problems.append(f"{item.label()} is {', '.join(banned)}, which the user excluded")
-        if not _year_ok(item.year, ref.year_min, ref.year_max):
-            problems.append(f"{item.label()} is outside the years {_range(ref)} the user asked "
-                            "for")
+    if item.id in expected.forbidden_ids:
+        problems.append(f"{item.label()} was already seen, rejected or named by the user")
+    missing = [g for g in ref.genres if g not in item.genres]
+    if missing:
+        problems.append(f"{item.label()} is not {', '.join(missing)}, which the user asked for")
+    banned = [g for g in ref.exclude_genres if g in item.genres]
+    if banned:
+        problems.append(f"{item.label()} is {', '.join(banned)}, which the user excluded")
+    if not _year_ok(item.year, ref.year_min, ref.year_max):
+        problems.append(f"{item.label()} is outside the years {_range(ref)} the user asked for")
     return problems
 
 

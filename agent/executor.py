@@ -1,8 +1,9 @@
 """Runs a plan over the candidate bus, one traced step per tool call.
 
-A tool that fails with `ToolError` (the model got something wrong) is recorded and the plan
-goes on: the critic sees the result and can ask for a re-plan. Any other exception is our
-bug and propagates.
+A tool that fails with `ToolError` (the model got something wrong, or nothing satisfies a
+condition) is recorded and the plan stops there: later steps build on the failed one, so
+the turn has no result and the critic asks for a re-plan. Any other exception is our bug
+and propagates.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def execute(toolkit: Toolkit, plan: Sequence[PlanStep], bus: CandidateBus,
             execution.errors.append(f"{step.tool}: {exc}")
             yield ToolStep(attempt, step.tool, step.args, n_in, len(bus),
                            time.perf_counter() - started, "", error=str(exc))
-            continue
+            break
         execution.results[step.tool] = result
         yield ToolStep(attempt, step.tool, step.args, n_in, len(bus),
                        time.perf_counter() - started, result.content)

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground
-from convrec.agent.critic import Expectations, Verdict, review
+from convrec.agent.critic import Expectations, Verdict, review, violations
 from convrec.agent.describe import describe_frame
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, merge_frames
@@ -100,6 +100,7 @@ class Turn:
             if result.verdict.ok or fallback:
                 break
             feedback, last = result.verdict.problems, frame
+        self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==
                                   "recommend"):
             yield from self._relax()
@@ -133,23 +134,27 @@ class Turn:
         verdict = review(frame, items, self._expectations(grounded))
         return Attempt(frame, grounded, items, execution, verdict)
 
+    def _drop_violations(self) -> None:
+        """The last attempt failed review: keep only the items that break no stated condition."""
+        final = self.final
+        if final is None or final.verdict.ok or not final.items:
+            return
+        expected = self._expectations(final.grounded)
+        final.items = [item for item in final.items if not violations(item, expected)]
+
     def _relax(self) -> Iterator[Step]:
         """Nothing fit: drop the softest conditions one at a time until something does."""
         base = self.final.frame if self.final else self.reference.frame
         attempt = self.parts.max_replans + 1
-        for label, change in _RELAXATIONS:
-            relaxed = base.model_copy(update=change)
-            if relaxed == base:
-                continue
-            base = relaxed
+        for label, relaxed in _relaxations(base):
             attempt += 1
             yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
             result = yield from self._execute(attempt, relaxed)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
             self.final = result
-            self.given = _with_note(self.given, f"Nothing matched every condition, so I "
-                                                f"dropped {label}.")
             if result.items:
+                self.given = _with_note(self.given, f"Nothing matched every condition, so I "
+                                                    f"dropped {label}.")
                 return
 
     # --- helpers ----------------------------------------------------------------------------
@@ -203,12 +208,22 @@ class Turn:
         return responder.recommend(self.given.message, frame, final.items, notes)
 
 
-_RELAXATIONS: list[tuple[str, dict]] = [
-    ("the description", {"query": None}),
-    ("the popularity wish", {"popularity": None}),
-    ("the years", {"year_min": None, "year_max": None}),
-    ("the genres", {"genres": []}),
-]
+def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
+    """Ever looser frames, softest condition first: description, popularity, years, genres."""
+    if frame.query:
+        frame = frame.model_copy(update={"query": None})
+        yield "the description", frame
+    if frame.popularity:
+        frame = frame.model_copy(update={"popularity": None})
+        yield "the popularity wish", frame
+    if frame.year_min is not None or frame.year_max is not None:
+        frame = frame.model_copy(update={"year_min": None, "year_max": None})
+        yield "the years", frame
+    genres = list(frame.genres)
+    while genres:
+        dropped = genres.pop()
+        frame = frame.model_copy(update={"genres": list(genres)})
+        yield f"the genre {dropped}", frame
 
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
