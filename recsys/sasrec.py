@@ -56,6 +56,7 @@ class SASRecConfig:
     sampled_from_items: int = 100_000
     n_negatives: int = 256  # shared uniform negatives per batch (sampled loss)
     seed: int = 0
+    num_threads: int | None = None  # torch threads while fitting; None keeps the current setting
 
     def __post_init__(self) -> None:
         if self.hidden % self.n_heads:
@@ -67,7 +68,9 @@ class SASRecConfig:
             raise ValueError("max_len, batch_size and max_epochs must be positive")
 
     def uses_sampled_loss(self, n_items: int) -> bool:
-        return self.loss == "sampled" or (self.loss == "auto" and n_items >= self.sampled_from_items)
+        """True when training should use the sampled softmax for a catalog of `n_items`."""
+        large = n_items >= self.sampled_from_items
+        return self.loss == "sampled" or (self.loss == "auto" and large)
 
 
 # --- the torch module ---------------------------------------------------------------------
@@ -267,9 +270,14 @@ class SASRec(Recommender):
         sequences = [s for s in self._seen if len(s) >= 2]
         if not sequences:
             raise ValueError("SASRec needs users with at least 2 training items")
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.config.seed)
-            self._train(sequences, split, show_progress)
+        threads = torch.get_num_threads()
+        try:
+            torch.set_num_threads(self.config.num_threads or threads)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.config.seed)
+                self._train(sequences, split, show_progress)
+        finally:
+            torch.set_num_threads(threads)
 
     def _train(self, sequences: list[np.ndarray], split: Split, show_progress: bool) -> None:
         from tqdm.auto import tqdm

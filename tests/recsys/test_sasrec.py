@@ -1,0 +1,137 @@
+"""SASRec: order matters, both losses learn, the time budget holds, and bad input is refused.
+
+The shared contract (batch = single, items=, filter_items=, padding, save/load, errors) runs
+on SASRec through MODEL_FACTORIES in conftest.py; these are the sequence-specific checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from convrec.recsys.protocol import Recommender, UserContext
+from convrec.recsys.sasrec import SASRec, SASRecConfig, SASRecNet, training_batch
+
+from .conftest import make_split
+
+N_ITEMS = 30
+N_USERS = 60
+TRAIN_LEN = 8
+
+TINY = dict(max_len=10, hidden=32, n_blocks=1, n_heads=2, dropout=0.0, lr=0.01,
+            batch_size=16, warmup_epochs=1, max_epochs=40, eval_every=5, patience=100,
+            num_threads=1)
+
+
+def walk(user: int, length: int) -> list[int]:
+    """User `user` walks the item cycle 0 -> 1 -> ... -> 29 -> 0 from its own start."""
+    start = (7 * user) % N_ITEMS
+    return [(start + step) % N_ITEMS for step in range(length)]
+
+
+@pytest.fixture(scope="module")
+def cyclic():
+    """Train: the first 8 steps of each walk; valid and test: the next two."""
+    rows, valid, test = [], [], []
+    for user in range(N_USERS):
+        items = walk(user, TRAIN_LEN + 2)
+        rows += [(user, item) for item in items[:TRAIN_LEN]]
+        valid.append((user, items[TRAIN_LEN]))
+        test.append((user, items[TRAIN_LEN + 1]))
+    return make_split(rows, N_USERS, N_ITEMS, valid=valid, test=test)
+
+
+@pytest.fixture(scope="module")
+def cyclic_model(cyclic) -> SASRec:
+    return SASRec(**TINY).fit(cyclic)
+
+
+def test_the_next_item_of_the_walk_ranks_first(cyclic_model):
+    ids, _ = cyclic_model.recommend(list(range(N_USERS)), N=1)
+    expected = [walk(user, TRAIN_LEN + 1)[-1] for user in range(N_USERS)]
+    assert ids[:, 0].tolist() == expected
+
+
+def test_order_matters_for_a_new_session(cyclic_model):
+    assert cyclic_model.recommend(UserContext(sequence=(5, 6, 7)), N=1)[0][0] == 8
+    assert cyclic_model.recommend(UserContext(sequence=(20, 21)), N=1)[0][0] == 22
+
+
+def test_the_context_sequence_wins_over_the_trained_history(cyclic_model):
+    history = walk(3, TRAIN_LEN + 1)
+    ids, _ = cyclic_model.recommend(UserContext(user_id=3, sequence=tuple(history)), N=1)
+    assert ids[0] == walk(3, TRAIN_LEN + 2)[-1]
+
+
+def test_early_stopping_keeps_the_best_valid_check(cyclic_model):
+    ndcgs = [check["valid_ndcg@10"] for check in cyclic_model.history]
+    assert len(ndcgs) == TINY["max_epochs"] // TINY["eval_every"]
+    assert max(ndcgs) > 0.9
+
+
+def test_similar_items_are_neighbours_on_the_cycle(cyclic_model):
+    ids = cyclic_model.similar_items(10, N=4)[0].ravel()
+    assert 10 not in ids and len(set(ids) & {8, 9, 11, 12}) >= 2
+
+
+def test_the_sampled_loss_learns_the_walk(cyclic):
+    model = SASRec(**{**TINY, "sampled_from_items": 10, "n_negatives": 8, "eval_every": 1,
+                      "max_epochs": 30})
+    assert model.config.uses_sampled_loss(N_ITEMS)
+    model.fit(cyclic)
+    losses = [check["loss"] for check in model.history]
+    assert losses[-1] < 0.5 * losses[0]
+    assert max(check["valid_ndcg@10"] for check in model.history) > 0.8
+
+
+def test_the_loss_switches_to_sampled_on_large_catalogs():
+    assert not SASRecConfig().uses_sampled_loss(1_682)
+    assert SASRecConfig().uses_sampled_loss(100_000)
+    assert not SASRecConfig(loss="full").uses_sampled_loss(1_000_000)
+
+
+def test_max_seconds_stops_after_one_epoch(cyclic):
+    model = SASRec(**{**TINY, "max_seconds": 0.0}).fit(cyclic)
+    assert [check["epoch"] for check in model.history] == [1]
+
+
+def test_save_load_keeps_the_config(cyclic_model, tmp_path):
+    cyclic_model.save(tmp_path / "sasrec.npz")
+    loaded = Recommender.load(tmp_path / "sasrec.npz")
+    assert loaded.config == cyclic_model.config
+    session = UserContext(sequence=(1, 2, 3))
+    np.testing.assert_allclose(loaded.recommend(session, N=5)[1],
+                               cyclic_model.recommend(session, N=5)[1], rtol=1e-6)
+
+
+def test_training_targets_are_the_next_items_at_every_position():
+    x, y = training_batch([np.array([4, 5, 6]), np.array([9])], max_len=4, rng=None)
+    assert x.tolist() == [[0, 0, 5, 6], [0, 0, 0, 0]]  # input ids are item + 1
+    assert y.tolist() == [[-100, -100, 5, 6], [-100, -100, -100, -100]]
+
+
+def test_padding_does_not_change_the_prediction():
+    torch.manual_seed(0)
+    net = SASRecNet(SASRecConfig(max_len=6, hidden=16, dropout=0.0), n_items=10).eval()
+    short = net.predict(torch.tensor([[3, 4, 5]]))
+    padded = net.predict(torch.tensor([[0, 0, 0, 3, 4, 5], [0, 9, 8, 3, 4, 5]]))
+    candidates = net.predict(torch.tensor([[0, 0, 0, 3, 4, 5]]), torch.tensor([7, 2]))
+    torch.testing.assert_close(short, padded[:1])  # positions count from the end
+    assert not torch.allclose(padded[0], padded[1])  # earlier items do count
+    torch.testing.assert_close(candidates, padded[:1, [7, 2]])
+
+
+def test_a_known_user_without_history_needs_a_sequence():
+    split = make_split([(0, 1), (0, 2), (1, 3), (1, 4)], 3, 6)
+    model = SASRec(**{**TINY, "max_epochs": 1}).fit(split)
+    with pytest.raises(ValueError, match="user 2 has no training history"):
+        model.recommend(2)
+    assert model.recommend(UserContext(user_id=2, sequence=(1,)), N=2)[0].shape == (2,)
+
+
+def test_a_bad_config_says_what_to_fix():
+    with pytest.raises(ValueError, match="multiple of n_heads"):
+        SASRecConfig(hidden=30, n_heads=4)
+    with pytest.raises(ValueError, match="loss must be"):
+        SASRec(loss="bpr")
