@@ -39,7 +39,10 @@ PREFIX_CACHE_SIZE = 4
 GRAMMAR_CACHE_SIZE = 16
 MAX_STRING = 80  # default bound for unbounded strings in a schema (characters)
 MAX_ITEMS = 8  # default bound for unbounded arrays in a schema
+NO_REPEAT_NGRAM = 6  # never repeat a 6-token sequence of the output (unless nothing else fits)
 SMALL_CHOICE = 4096  # below this many allowed tokens, score only their rows of the head
+CLOSING_RESERVE = 24  # in the budget's last tokens, prefer tokens that close the JSON
+SPACE_MARKS = " \u0120\u2581"  # a space, byte-level BPE's and sentencepiece's space marks
 PLAIN_HEAD_MODELS = {"llama", "mistral", "qwen2", "qwen3", "smollm3", "phi3", "olmo2"}
 JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
 
@@ -71,6 +74,7 @@ class LocalEngine:
         self._prefixes: OrderedDict[tuple[int, ...], DynamicCache] = OrderedDict()
         self._matchers: OrderedDict[str, llguidance.LLMatcher] = OrderedDict()
         self._lltokenizer: llguidance.LLTokenizer | None = None
+        self._closers: np.ndarray | None = None
         self.last_stats: GenerationStats | None = None
 
     def generate_text(self, messages: Sequence[Message], max_new_tokens: int = 64,
@@ -112,7 +116,8 @@ class LocalEngine:
                         f"the JSON for this schema was not complete after {max_new_tokens} "
                         "tokens; raise max_new_tokens or bound the schema (max_length on "
                         f"lists and strings). Output so far: {partial[:200]!r}")
-                token = run.step(allowed)
+                closing = run.new_tokens >= max_new_tokens - CLOSING_RESERVE
+                token = run.step(allowed & self.closers() if closing else allowed, allowed)
                 if token in self.stop_ids and matcher.is_accepting():
                     break
                 _check(matcher.consume_token(token), matcher)
@@ -163,6 +168,14 @@ class LocalEngine:
         self._matchers.move_to_end(key)
         return self._matchers[key].deep_copy()
 
+    def closers(self) -> np.ndarray:
+        """Tokens that close a string, array or object, or write null: the way out of a JSON
+        value, preferred in the last `CLOSING_RESERVE` tokens of the budget."""
+        if self._closers is None:
+            pieces = self.tokenizer.convert_ids_to_tokens(list(range(self.vocab_size)))
+            self._closers = np.array([_is_closer(p) for p in pieces], dtype=bool)
+        return self._closers
+
     def _get_lltokenizer(self) -> llguidance.LLTokenizer:
         if self._lltokenizer is None:
             backend = copy.copy(self.tokenizer.backend_tokenizer)
@@ -200,16 +213,25 @@ class _Run:
         self.pending.extend(tokens)
         self.forced += len(tokens)
 
-    def step(self, allowed: np.ndarray | None) -> int:
+    def step(self, allowed: np.ndarray | None, fallback: np.ndarray | None = None) -> int:
         """One forward over the pending tokens, then the greedy choice among `allowed`.
 
+        When `allowed` is empty, `fallback` is used instead.
+
         When the grammar leaves few candidates, only their rows of the output head are
-        multiplied (the head is a fifth of a small model's weights).
+        multiplied (the head is a fifth of a small model's weights). A token that would repeat
+        an n-gram already in the output is avoided (greedy small models loop otherwise).
         """
         ids = torch.tensor([self.pending])
         candidates = None if allowed is None else np.flatnonzero(allowed)
+        if candidates is not None and candidates.size == 0 and fallback is not None:
+            candidates = np.flatnonzero(fallback)
         if candidates is not None and candidates.size == 0:
             raise LLMError("the grammar allows no next token (this is a bug)")
+        banned = _repeats(self.out, NO_REPEAT_NGRAM)
+        if candidates is not None and banned:
+            kept = candidates[~np.isin(candidates, list(banned))]
+            candidates = kept if kept.size else candidates
         head = self.engine.plain_head
         if head is not None and candidates is not None and candidates.size < SMALL_CHOICE:
             hidden = self.engine.body(input_ids=ids, past_key_values=self.cache,
@@ -220,6 +242,7 @@ class _Run:
             logits = self.engine.model(input_ids=ids, past_key_values=self.cache, use_cache=True,
                                        logits_to_keep=1).logits[0, -1]
             if candidates is None:
+                logits[list(banned)] = float("-inf")
                 token = int(torch.argmax(logits))
             else:
                 rows = torch.from_numpy(candidates)
@@ -257,6 +280,19 @@ def bound_schema(schema: Any, max_string: int = MAX_STRING,
     if "object" in kinds and "properties" in schema:
         bounded.setdefault("additionalProperties", False)
     return bounded
+
+
+def _is_closer(piece: str | None) -> bool:
+    text = (piece or "").strip(SPACE_MARKS)
+    return text == "null" or (bool(text) and set(text) <= set('"]}'))
+
+
+def _repeats(out: list[int], n: int) -> set[int]:
+    """Tokens that would complete an n-gram already present in `out`."""
+    if len(out) < n:
+        return set()
+    context = out[len(out) - n + 1:]
+    return {out[i + n - 1] for i in range(len(out) - n + 1) if out[i:i + n - 1] == context}
 
 
 def _leading_system(messages: Sequence[Message]) -> list[Message]:

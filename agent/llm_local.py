@@ -136,12 +136,13 @@ def load_engine(source: Path | str, gguf_file: str | None = None, int8: bool = T
     with _ENGINES_LOCK:
         if key not in _ENGINES:
             with torch_threads(threads):
-                _ENGINES[key] = _load(str(source), gguf_file, int8)
+                _ENGINES[key] = read_engine(str(source), gguf_file, int8)
         _ENGINES[key].threads = threads
         return _ENGINES[key]
 
 
-def _load(source: str, gguf_file: str | None, int8: bool) -> LocalEngine:
+def read_engine(source: str, gguf_file: str | None, int8: bool) -> LocalEngine:
+    """A new engine read from disk (no process-wide cache; `load_engine` is the cached one)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

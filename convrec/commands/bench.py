@@ -83,5 +83,27 @@ def _recommenders(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- llm ------------------------------------------------------------------------------------
+
+def _register_llm(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "llm", help="LLM load time, tokens/s and constrained-decoding latency p50/p95")
+    parser.add_argument("--llm", help="LLM spec (default: settings, i.e. embedded)")
+    parser.add_argument("--prompts", type=int, default=20, help="requests timed (default 20)")
+    parser.add_argument("--no-cold", action="store_true",
+                        help="skip the cold start (GGUF conversion, about 30 s)")
+    parser.set_defaults(handler=_llm)
+
+
+def _llm(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.agent import bench_llm
+
+    result = bench_llm.run(args.llm or settings.llm, settings.home, args.prompts,
+                           cold=not args.no_cold)
+    print(bench_llm.report(result))
+    print("timings are wall clock on this machine as it is now; shared CPUs make them slower")
+    return 0
+
+
 BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_planner, _register_recommenders]
+    _register_planner, _register_recommenders, _register_llm]
