@@ -21,14 +21,18 @@ DETERMINISTIC = "deterministic"
 
 def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 dataset: str = "movielens-100k", *, max_replans: int = 2,
-                demos: int = 3, llm_reply: bool = True, deadline_seconds: float = 30.0,
+                demos: int = 3, llm_reply: bool | None = None, deadline_seconds: float = 30.0,
                 chroma_host: str | None = None, chroma_port: int = 8000,
                 profiles_path: Path | str | None = None, **llm_options) -> RecAgent:
     """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
 
     demos: how many demonstrations the LLM planner sees (picked by similarity);
-    llm_reply: let the LLM write the reply's one-sentence intro (else a template).
+    llm_reply: let the LLM write the reply's one-sentence intro (else a template). Off by
+    default for the embedded 135M model, whose sentences often named films that were not
+    in the results (the guard then discards them) and read poorly.
     """
+    if llm_reply is None:
+        llm_reply = llm not in (DETERMINISTIC, "embedded")
     home = Path(home).expanduser() if home is not None else default_home()
     toolkit = Toolkit.from_home(home, dataset, chroma_host=chroma_host, chroma_port=chroma_port)
     extractor = SlotExtractor(toolkit.catalog)
@@ -38,8 +42,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     if chat_model is not None:
         picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
         planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
-    finder = getattr(extractor, "find_titles", None)
-    responder = Responder(chat_model if llm_reply else None, finder)
+    responder = Responder(chat_model if llm_reply else None,
+                          lambda text: [m.title for m in extractor.index.find(text)])
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,
                        title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
                        max_replans=max_replans)

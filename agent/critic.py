@@ -1,11 +1,14 @@
 """Reflection: does the result answer the request? If not, say what to fix.
 
-The critic judges the RESULT (the items), not the wording of the plan: the user's stated
-constraints (the deterministic extractor's reference frame, grounded to catalog ids) must
-hold on every item, nothing seen, disliked or rejected may come back, the result may not
-be empty, and a plan may not name titles that are not in the catalog. Where the plan
-contradicts the reference (a year range or genre the user did not state), that is said
-too: small models copy values from their demonstrations.
+Two checks, both against the user's stated constraints as the deterministic slot extractor
+reads them (the reference frame, grounded to the catalog):
+- the RESULT: every item keeps the stated genres, exclusions and years; nothing seen,
+  disliked, rejected or named as liked comes back; a recommendation is not empty;
+- the PLAN: intent, years, genres and titles agree with the reference, and every title
+  is in the catalog. A title the user stated must be in the plan; a genre or year nobody
+  stated must not (small models copy values from their demonstrations). Extra titles are
+  allowed: an LLM may resolve a description ("the one with the shark") to a title.
+The problems read as advice for the re-plan.
 """
 
 from __future__ import annotations
@@ -46,20 +49,28 @@ def _plan_problems(plan: RequestFrame, expected: Expectations) -> list[str]:
     ref = expected.reference
     problems = [f"'{t}' is not a title in the catalog; drop it or spell it as the user did"
                 for t in expected.unknown_titles]
-    if ref.intent != plan.intent and ref.intent != "recommend":
-        problems.append(f"the user's message is a {ref.intent} request, not {plan.intent}")
-    if plan.intent == "chat" and ref.has_constraints():
-        problems.append("the user asked for something; set intent to recommend or info")
+    if plan.intent != ref.intent:
+        problems.append(f"the message is a {ref.intent} request; set intent to {ref.intent}")
     for name in ("year_min", "year_max"):
         want, got = getattr(ref, name), getattr(plan, name)
-        if got is not None and want is not None and got != want:
-            problems.append(f"{name} should be {want} as the user said, not {got}")
-        if got is not None and want is None and (ref.year_min, ref.year_max) == (None, None):
-            problems.append(f"the user gave no year; remove {name}={got}")
-    unstated = [g for g in plan.genres if ref.genres and g not in ref.genres]
-    if unstated:
-        problems.append(f"the user did not ask for {', '.join(unstated)}; use genres "
-                        f"{ref.genres}")
+        if got != want:
+            problems.append(f"set {name} to {want}" + (" (the user gave none)" if want is None
+                                                        else " as the user said"))
+    for name in ("genres", "exclude_genres"):
+        problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=True)
+    for name in ("similar_to", "exclude_titles", "about"):
+        problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=False)
+    return problems
+
+
+def _list_problems(name: str, want: list[str], got: list[str], extra: bool) -> list[str]:
+    """Values the user stated that the plan lacks, and (if `extra`) values nobody stated."""
+    have = {v.casefold() for v in got}
+    stated = {v.casefold() for v in want}
+    problems = [f"add {v!r} to {name}" for v in want if v.casefold() not in have]
+    if extra:
+        problems += [f"remove {v!r} from {name}: the user did not ask for it" for v in got
+                     if v.casefold() not in stated]
     return problems
 
 

@@ -8,6 +8,7 @@ is not among the results.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection, Sequence
 
 from langchain_core.language_models import BaseChatModel
@@ -29,7 +30,7 @@ CHAT_PROMPT = (
 )
 MAX_SENTENCE_CHARS = 200
 
-TitleFinder = Callable[[str], Collection[int]]
+TitleFinder = Callable[[str], Collection[str]]  # text -> display titles it mentions
 
 
 class Responder:
@@ -48,7 +49,7 @@ class Responder:
         fallback = f"Here are {len(items)} picks" + (f" for {wanted}." if wanted else ".")
         picks = ", ".join(i.label() for i in items)
         intro = self._sentence(INTRO_PROMPT, f"Request: {message}\nPicks: {picks}",
-                               allowed={i.id for i in items}) or fallback
+                               allowed=items) or fallback
         lines = [intro, *notes, *(f"{n}. {_item_line(item)}" for n, item in enumerate(items, 1))]
         return "\n".join(lines)
 
@@ -67,9 +68,10 @@ class Responder:
     def chat(self, message: str) -> str:
         fallback = "Happy to help! Tell me what you feel like watching: a genre, a decade, or a "\
                    "film you loved."
-        return self._sentence(CHAT_PROMPT, message, allowed=set()) or fallback
+        return self._sentence(CHAT_PROMPT, message, allowed=()) or fallback
 
-    def _sentence(self, system: str, user: str, allowed: Collection[int]) -> str | None:
+    def _sentence(self, system: str, user: str, allowed: Sequence[RecommendedItem]
+                  ) -> str | None:
         if self.llm is None:
             return None
         try:
@@ -81,10 +83,20 @@ class Responder:
         text = text[:MAX_SENTENCE_CHARS].strip(" \"'")
         if not text:
             return None
-        if self.find_titles is not None and set(self.find_titles(text)) - set(allowed):
-            log.info("responder sentence named a film outside the results; using the template")
+        if not self._grounded(text, allowed):
+            log.info("responder sentence named a film or year outside the results: %r", text)
             return None
         return text
+
+    def _grounded(self, text: str, allowed: Sequence[RecommendedItem]) -> bool:
+        """No title and no year in `text` that the results do not have."""
+        years = {str(i.year) for i in allowed if i.year}
+        if any(year not in years for year in re.findall(r"\b(?:1[89]|20)\d\d\b", text)):
+            return False
+        if self.find_titles is None:
+            return True
+        titles = {i.title.casefold() for i in allowed}
+        return all(t.casefold() in titles for t in self.find_titles(text))
 
 
 def _item_line(item: RecommendedItem) -> str:

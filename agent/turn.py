@@ -131,7 +131,7 @@ class Turn:
             else:
                 execution = event
         items = self._items(grounded, execution)
-        verdict = review(frame, items, self._expectations(grounded))
+        verdict = review(grounded.frame, items, self._expectations(grounded))
         return Attempt(frame, grounded, items, execution, verdict)
 
     def _drop_violations(self) -> None:
