@@ -59,6 +59,7 @@ class Embedder:
         self.build_threads = build_threads or max(1, min(4, os.cpu_count() or 1))
         self._model = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._corpus: tuple[str, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -83,6 +84,14 @@ class Embedder:
                                    normalize_embeddings=True, show_progress_bar=False,
                                    convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_corpus(self, texts: Sequence[str], digest: str) -> np.ndarray:
+        """`encode(texts)`, remembered for the last `digest` (one catalog, several indexes)."""
+        if self._corpus is not None and self._corpus[0] == digest:
+            return self._corpus[1]
+        vectors = self.encode(texts)
+        self._corpus = (digest, vectors)
+        return vectors
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector, from the cache when the same text was asked before."""

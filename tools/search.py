@@ -96,7 +96,7 @@ class ItemIndex:
 
     def _build(self, rows: list[tuple[int, str]], digest: str) -> None:
         log.info("embedding %d item texts into Chroma collection %s", len(rows), self.name)
-        vectors = self.embedder.encode([t for _, t in rows])
+        vectors = self.embedder.encode_corpus([t for _, t in rows], digest)
         collection = self.client.create_collection(
             self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
             metadata={"content_hash": digest, "model": MODEL_NAME, "n_items": len(rows)})
