@@ -15,6 +15,7 @@ from convrec.recsys.sasrec import SASRec
 from convrec.tools import Toolkit
 from convrec.tools.embed import Embedder
 
+
 @pytest.fixture(scope="session")
 def als(split: Split) -> Recommender:
     return ALS(factors=32, iterations=8).fit(split)

@@ -1,0 +1,93 @@
+"""rank_candidates and similar_items with real ALS and SASRec models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convrec.recsys.catalog import Catalog
+from convrec.tools import ToolError, Toolkit
+
+STAR_WARS, EMPIRE, JEDI = 49, 171, 180
+
+
+def _sci_fi_bus(toolkit: Toolkit, sequence=()):
+    bus = toolkit.new_bus(excluded_ids=sequence, sequence=sequence)
+    toolkit.run("filter_items", {"genres_any": ["Sci-Fi"]}, bus)
+    return bus
+
+
+def test_popularity_puts_the_most_rated_first(toolkit: Toolkit, catalog: Catalog) -> None:
+    bus = _sci_fi_bus(toolkit)
+    members = set(bus.ids.tolist())
+    result = toolkit.run("rank_candidates", {"ranker": "popularity", "show": 5}, bus)
+    pops = [i.popularity for i in catalog.items(bus.ids.tolist())]
+    assert pops == sorted(pops, reverse=True)
+    assert set(bus.ids.tolist()) == members  # ranking never adds or removes
+    assert result.content.splitlines()[1] == "1. Star Wars (1977) - Action, Adventure, Romance, " \
+                                             "Sci-Fi, War"
+    assert result.artifact["ids"][0] == STAR_WARS and result.artifact["fallback_reason"] is None
+
+
+@pytest.mark.parametrize("ranker", ["sasrec", "als"])
+def test_models_rank_from_the_session_history(toolkit: Toolkit, ranker: str) -> None:
+    history = [STAR_WARS, EMPIRE]
+    bus = _sci_fi_bus(toolkit, sequence=history)
+    members = set(bus.ids.tolist())
+    result = toolkit.run("rank_candidates", {"ranker": ranker}, bus)
+    model = toolkit.models.get(ranker)
+    from convrec.recsys.protocol import UserContext
+
+    expected, _ = model.recommend(UserContext(sequence=history), N=10, items=bus.ids)
+    assert bus.top(10).tolist() == expected.tolist()
+    assert result.artifact["used"] == ranker and result.artifact["fallback_reason"] is None
+    assert set(bus.ids.tolist()) == members
+    assert bus.trail[-1].tool == "rank_candidates" and bus.trail[-1].note == ranker
+
+
+def test_no_history_falls_back_to_popularity_and_says_so(toolkit: Toolkit) -> None:
+    bus = _sci_fi_bus(toolkit)
+    result = toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
+    assert result.artifact["requested"] == "sasrec" and result.artifact["used"] == "popularity"
+    assert "no item history" in result.artifact["fallback_reason"]
+    assert result.content.startswith("Asked to rank by sasrec, but this session has no item "
+                                     "history yet, so ranked")
+    assert bus.top(1).tolist() == [STAR_WARS]
+    assert "fallback" in bus.trail[-1].note
+
+
+def test_missing_model_falls_back_and_says_why(bare_toolkit: Toolkit) -> None:
+    bus = bare_toolkit.new_bus(sequence=[STAR_WARS])
+    result = bare_toolkit.run("rank_candidates", {"ranker": "als"}, bus)
+    assert result.artifact["used"] == "popularity"
+    assert "the als model is not available" in result.content
+
+
+def test_similarity_ranking_to_named_titles(toolkit: Toolkit) -> None:
+    bus = _sci_fi_bus(toolkit)
+    result = toolkit.run("rank_candidates", {"ranker": "similarity", "titles": ["Star Wars"]},
+                         bus)
+    assert result.artifact["used"] == "similarity"
+    assert {EMPIRE, JEDI} <= set(bus.top(5).tolist())
+    assert np.all(np.diff(bus.scores[: len(bus) - 1]) <= 1e-6)
+
+
+def test_similar_items_finds_the_sequels(toolkit: Toolkit) -> None:
+    bus = toolkit.new_bus()
+    result = toolkit.run("similar_items", {"titles": ["star wars"], "k": 10}, bus)
+    assert len(bus) == 10 and STAR_WARS not in bus.ids
+    assert {EMPIRE, JEDI} <= set(bus.ids.tolist())
+    assert "Star Wars (1977)" in result.content and result.artifact["seeds"] == [STAR_WARS]
+    assert bus.trail[-1].tool == "similar_items"
+
+
+def test_similar_items_without_the_model_is_a_tool_error(bare_toolkit: Toolkit) -> None:
+    with pytest.raises(ToolError, match="unavailable.*Use search_items"):
+        bare_toolkit.run("similar_items", {"titles": ["Fargo"]}, bare_toolkit.new_bus())
+
+
+def test_unknown_tool_and_ranker_are_tool_errors(toolkit: Toolkit) -> None:
+    with pytest.raises(ToolError, match="no tool 'recommend'.*lookup_items"):
+        toolkit.run("recommend", {}, toolkit.new_bus())
+    with pytest.raises(ToolError, match="ranker"):
+        toolkit.run("rank_candidates", {"ranker": "magic"}, toolkit.new_bus())
