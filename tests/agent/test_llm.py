@@ -203,6 +203,15 @@ def test_embedded_structured_runnable_and_dict_schema(embedded) -> None:
 
 
 @pytest.mark.slow
+def test_embedded_closes_the_json_within_a_tight_budget(embedded) -> None:
+    frame = embedded.generate_structured(
+        [("system", SYSTEM), ("human", "List twenty long movie titles with their full plots.")],
+        Frame, max_new_tokens=48)
+    assert isinstance(frame, Frame)
+    assert embedded.engine.last_stats.new_tokens <= 48
+
+
+@pytest.mark.slow
 def test_embedded_budget_too_small_is_a_clear_error(embedded) -> None:
     with pytest.raises(GenerationLimitError, match="max_new_tokens"):
         embedded.generate_structured([("system", SYSTEM), ("human", "a western")], Frame,
