@@ -105,5 +105,25 @@ def _llm(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- tools ----------------------------------------------------------------------------------
+
+def _register_tools(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "tools", help="warm latency of each tool, Chroma index build/reopen, 1M-item filter+rank")
+    parser.add_argument("--repeats", type=int, default=20, help="timed calls per tool")
+    parser.add_argument("--scale-items", type=int, default=1_000_000,
+                        help="items in the synthetic catalog check (0 skips it)")
+    parser.set_defaults(handler=_tools)
+
+
+def _tools(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.tools import bench
+
+    result = bench.run(settings.home, settings.dataset, args.repeats, args.scale_items)
+    print(bench.format_table(result))
+    print("timings are wall clock on this machine as it is now; shared CPUs make them slower")
+    return 0
+
+
 BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_planner, _register_recommenders, _register_llm]
+    _register_planner, _register_recommenders, _register_llm, _register_tools]
