@@ -24,6 +24,9 @@ class Extractor(Protocol):
     def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame: ...
 
 
+AMBIGUOUS_MIN_CONFIDENCE = 0.9
+
+
 @dataclass
 class AgentParts:
     """toolkit, planners, responder and the knobs of the planning loop."""
@@ -47,12 +50,17 @@ def popularity_bands(popularity: np.ndarray) -> PopularityBands:
 
 
 def title_matcher(toolkit: Toolkit) -> TitleMatcher:
-    """Title as written -> (id, display title) through the lookup tool's index, or (None, None)."""
+    """Title as written -> (id, display title) through the lookup tool's index, or (None, None).
+
+    An ambiguous match counts only when its best candidate is near-certain: "Star Wars: The
+    Phantom Menace" half-matches both Star Wars and The Phantom, and is neither.
+    """
     index = toolkit.tools["lookup_items"].resolver.index
 
     def match(title: str) -> tuple[int | None, str | None]:
         found = index.match(title)
-        if found.id is None:
+        if found.id is None or (found.status == "ambiguous"
+                                and found.best.confidence < AMBIGUOUS_MIN_CONFIDENCE):
             return None, None
         return found.id, toolkit.catalog.item(found.id).display_title
 
