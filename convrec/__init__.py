@@ -12,6 +12,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
+    "RecAgent": "convrec.agent.core",
+    "Reply": "convrec.agent.trace",
+    "RecommendedItem": "convrec.agent.trace",
     "Settings": "convrec.settings",
     "Dataset": "convrec.recsys.data",
     "Catalog": "convrec.recsys.catalog",
