@@ -12,6 +12,7 @@ items. So its Hit@T is the hit rate of its top T*n list.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 BASELINES = ("pop", "sasrec")
 AGENT_PREFIX = "agent-"
 MAX_REPLY_CHARS = 600
+WARM_UP_MESSAGES = ("any good comedies from the 90s?", "I liked Star Wars, more like that.")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,19 @@ def build_method(name: str, home: Path, dataset: str, catalog: Catalog) -> Metho
         return RecommenderMethod(name, load_or_train(name, home, dataset), catalog)
     from convrec.agent.core import RecAgent
 
+    start = time.perf_counter()
     agent = RecAgent.default(home=home, llm=name[len(AGENT_PREFIX):], dataset=dataset)
-    log.info("agent %s uses LLM backend %s", name, getattr(agent, "llm_name", "?"))
+    warm_up(agent)
+    log.info("agent %s (LLM backend %s) loaded and warmed up in %.1fs", name,
+             getattr(agent, "llm_name", "?"), time.perf_counter() - start)
     return AgentMethod(name, agent)
+
+
+def warm_up(agent: AgentLike) -> None:
+    """One throwaway turn, so that lazy loading is not counted as the first turn's latency."""
+    session = "eval-warm-up"
+    agent.reset(session)
+    agent.set_history(session, [0])
+    for message in WARM_UP_MESSAGES:
+        agent.chat(message, session_id=session, n=5)
+    agent.reset(session)
