@@ -24,27 +24,74 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _register_planner(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser(
         "planner", help="frame accuracy (per slot, all slots) on the labeled planner sets")
-    parser.add_argument("--planner", choices=["deterministic"], default="deterministic",
-                        help="which planner fills the frames (default: deterministic)")
+    parser.add_argument("--planner", default="deterministic",
+                        help="deterministic (the slot extractor), or an LLM spec such as "
+                             "embedded or openai:<model> (default: deterministic)")
+    parser.add_argument("--loop", action="store_true",
+                        help="with an LLM: score the frame the agent executes after its "
+                             "critic, re-plans and fallback, not the LLM's first answer")
+    parser.add_argument("--sets", nargs="+", default=["dev", "test"], help="labeled sets")
+    parser.add_argument("--limit", type=int, help="only the first N requests of each set")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
                         help="also print the first N wrong frames")
     parser.set_defaults(handler=_planner)
 
 
 def _planner(args: argparse.Namespace, settings: Settings) -> int:
-    from convrec.agent.extractor import SlotExtractor
     from convrec.eval import planner_bench
-    from convrec.recsys.catalog import Catalog
-    from convrec.recsys.fetch import dataset_dir
 
-    catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
-    plan = SlotExtractor(catalog).extract
-    for name in planner_bench.PLANNER_SETS:
+    plan, counts = _planner_function(args, settings)
+    for name in args.sets:
         if planner_bench.has_labeled_set(name):
-            examples = planner_bench.load_labeled(name)
+            examples = planner_bench.load_labeled(name)[: args.limit]
             result = planner_bench.run_bench(plan, examples, name)
             print(planner_bench.report(result, args.failures))
-    print(f"planner: {args.planner}; latency is wall clock on this machine as it is now")
+            if counts is not None:
+                print(counts.line())
+                counts.__init__()
+    mode = " (agent loop)" if args.loop else ""
+    print(f"planner: {args.planner}{mode}; latency is wall clock on this machine as it is now")
+    return 0
+
+
+def _planner_function(args: argparse.Namespace, settings: Settings):
+    if args.planner == "deterministic":
+        from convrec.agent.extractor import SlotExtractor
+        from convrec.recsys.catalog import Catalog
+        from convrec.recsys.fetch import dataset_dir
+
+        catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
+        return SlotExtractor(catalog).extract, None
+    from convrec.agent.assemble import build_agent
+    from convrec.eval import agent_bench
+
+    agent = build_agent(settings.home, llm=args.planner, dataset=settings.dataset,
+                        profiles_path=settings.home / "bench-profiles.sqlite")
+    if args.loop:
+        counts = agent_bench.LoopCounts()
+        return agent_bench.loop_plan(agent, counts), counts
+    return agent_bench.llm_plan(agent), None
+
+
+# --- agent ----------------------------------------------------------------------------------
+
+def _register_agent(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "agent", help="cold start, turn latency p50/p95, re-plan/fallback share, peak memory")
+    parser.add_argument("--llm", help="LLM spec (default: settings, i.e. embedded)")
+    parser.add_argument("--turns", type=int, default=30, help="timed turns (default 30)")
+    parser.set_defaults(handler=_agent)
+
+
+def _agent(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.eval import agent_bench, planner_bench
+
+    examples = planner_bench.load_labeled("dev")
+    result = agent_bench.run_agent_bench(settings.home, args.llm or settings.llm, examples,
+                                         args.turns)
+    print(result.report())
+    print("turns are the first dev-set requests, each in a fresh session; wall clock on this "
+          "machine as it is now")
     return 0
 
 
@@ -126,4 +173,4 @@ def _tools(args: argparse.Namespace, settings: Settings) -> int:
 
 
 BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_planner, _register_recommenders, _register_llm, _register_tools]
+    _register_planner, _register_agent, _register_recommenders, _register_llm, _register_tools]
