@@ -29,7 +29,26 @@ class BusStep:
 def _as_ids(ids: IdsLike) -> np.ndarray:
     if isinstance(ids, np.ndarray):
         return ids.astype(np.int64, copy=False).ravel()
+    if isinstance(ids, range):
+        return np.arange(ids.start, ids.stop, ids.step, dtype=np.int64)
     return np.fromiter((int(i) for i in ids), dtype=np.int64)
+
+
+def _sorted_unique(ids: np.ndarray) -> np.ndarray:
+    """Sorted distinct ids; O(n) when already sorted (np.unique is slow on big arrays)."""
+    if ids.size > 1 and not (ids[1:] > ids[:-1]).all():
+        ids = np.sort(ids)
+        ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+    return ids
+
+
+def _first_occurrence(ids: np.ndarray) -> np.ndarray:
+    """Mask of the first occurrence of each id, in place order."""
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.ones(ids.size, dtype=bool)
+    first[order[1:]] = ordered[1:] != ordered[:-1]
+    return first
 
 
 class CandidateBus:
@@ -41,10 +60,11 @@ class CandidateBus:
 
     def __init__(self, all_ids: IdsLike, excluded_ids: IdsLike = (),
                  sequence: IdsLike = ()) -> None:
-        ids = np.unique(_as_ids(all_ids))
-        excluded = np.unique(_as_ids(excluded_ids))
-        self._universe = int(ids.max()) + 1 if ids.size else 0
-        ids = ids[~np.isin(ids, excluded, assume_unique=True)] if excluded.size else ids
+        ids = _sorted_unique(_as_ids(all_ids))
+        excluded = _sorted_unique(_as_ids(excluded_ids))
+        self._universe = int(ids[-1]) + 1 if ids.size else 0
+        if excluded.size:
+            ids = ids[~self._mask_of(excluded)[ids]]
         self._ids = ids
         self._scores = np.full(ids.size, np.nan, dtype=np.float32)
         self.excluded = excluded
@@ -99,15 +119,13 @@ class CandidateBus:
         keep_ids = _as_ids(ids)
         n_in = len(self)
         if scores is None:
-            wanted = np.zeros(self._universe + 1, dtype=bool)
-            wanted[keep_ids[(keep_ids >= 0) & (keep_ids < self._universe)]] = True
-            mask = wanted[self._ids]
+            mask = self._mask_of(keep_ids)[self._ids]
             self._ids, self._scores = self._ids[mask], self._scores[mask]
         else:
             values = np.asarray(scores, dtype=np.float32).ravel()
             if values.size != keep_ids.size:
                 raise ValueError(f"narrow got {keep_ids.size} ids but {values.size} scores")
-            first = self._first_occurrence(keep_ids)
+            first = _first_occurrence(keep_ids)
             inside = self.contains(keep_ids) & first
             self._ids, self._scores = keep_ids[inside].copy(), values[inside].copy()
         self._trail.append(BusStep(tool, n_in, len(self), float(seconds), note))
@@ -127,7 +145,7 @@ class CandidateBus:
             stranger = order[~self.contains(order)][0]
             raise ValueError(f"reorder may only order current members; {int(stranger)} is not "
                              "on the bus")
-        if not self._first_occurrence(order).all():
+        if not _first_occurrence(order).all():
             raise ValueError("reorder got the same id twice")
         placed = np.zeros(self._universe + 1, dtype=bool)
         placed[order] = True
@@ -143,15 +161,12 @@ class CandidateBus:
     # --- internals --------------------------------------------------------------------------
 
     def _member_mask(self) -> np.ndarray:
-        mask = np.zeros(self._universe + 1, dtype=bool)
-        mask[self._ids] = True
-        return mask
+        return self._mask_of(self._ids)
 
-    @staticmethod
-    def _first_occurrence(ids: np.ndarray) -> np.ndarray:
-        _, first = np.unique(ids, return_index=True)
-        mask = np.zeros(ids.size, dtype=bool)
-        mask[first] = True
+    def _mask_of(self, ids: np.ndarray) -> np.ndarray:
+        """Boolean array over 0..universe (last slot always False) marking `ids` in range."""
+        mask = np.zeros(self._universe + 1, dtype=bool)
+        mask[ids[(ids >= 0) & (ids < self._universe)]] = True
         return mask
 
     def __repr__(self) -> str:

@@ -6,20 +6,20 @@ is ever downloaded. Chroma's own default embedding function is never used.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from convrec.tools.threads import torch_threads
+
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-_TORCH_LOCK = threading.Lock()
 
 
 def model_path() -> Path:
@@ -34,29 +34,15 @@ def model_path() -> Path:
     return path
 
 
-@contextlib.contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run torch with `n` threads, then restore (small batches are fastest on one thread)."""
-    import torch
-
-    with _TORCH_LOCK:
-        before = torch.get_num_threads()
-        torch.set_num_threads(max(1, n))
-        try:
-            yield
-        finally:
-            torch.set_num_threads(before)
-
-
 class Embedder:
     """Normalised 384-d embeddings; single queries are cached (LRU) and run on one thread."""
 
     dimension = 384
 
-    def __init__(self, path: Path | None = None, cache_size: int = 512, build_threads: int = 0):
+    def __init__(self, path: Path | None = None, cache_size: int = 512, build_threads: int = 1):
         self.path = Path(path) if path else None
         self.cache_size = cache_size
-        self.build_threads = build_threads or max(1, min(4, os.cpu_count() or 1))
+        self.build_threads = build_threads  # 1: on 2 shared cores, 2 threads ran 3x slower
         self._model = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._corpus: tuple[str, np.ndarray] | None = None

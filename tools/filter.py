@@ -195,7 +195,9 @@ class FilterItems(Tool):
                 kept = current[spec.mask(current)]
             drop = np.asarray(excluded + list(args.exclude_ids), dtype=np.int64)
             if drop.size:
-                kept = kept[~np.isin(kept, drop)]
+                dropped = np.zeros(self.arrays.n + 1, dtype=bool)
+                dropped[drop[(drop >= 0) & (drop < self.arrays.n)]] = True
+                kept = kept[~dropped[kept]]
         if kept.size == 0:
             raise ToolError(f"no candidate satisfies {spec.describe()}; the candidates are "
                             "unchanged. Loosen a condition (wider years, fewer genres, lower "

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from convrec.recsys.protocol import Recommender
+from convrec.tools.threads import torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def similarity_scores(model: Recommender, seeds: Sequence[int],
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     total = np.zeros(model.n_items, dtype=np.float64)
     for seed in seeds:
-        ids, scores = model.similar_items(seed, N=int(cands.size), items=cands)
+        with torch_threads(1):
+            ids, scores = model.similar_items(seed, N=int(cands.size), items=cands)
         valid = ids >= 0
         total[ids[valid]] += scores[valid]
     mean = (total[cands] / len(seeds)).astype(np.float32)

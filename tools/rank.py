@@ -15,6 +15,7 @@ from convrec.tools.arrays import CatalogArrays
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, item_line, numbered
 from convrec.tools.lookup import Title, TitleResolver
 from convrec.tools.models import ModelStore, similarity_scores
+from convrec.tools.threads import torch_threads
 
 RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after
 Ranker = Literal["sasrec", "als", "popularity", "similarity"]
@@ -103,8 +104,10 @@ class RankCandidates(Tool):
         if candidates.size == 0:
             return self._popularity(bus, args.ranker, f"the {args.ranker} model knows none "
                                     "of the candidates")
-        ids, scores = model.recommend(UserContext(sequence=sequence),
-                                      N=int(min(candidates.size, RANK_DEPTH)), items=candidates)
+        with torch_threads(1):
+            ids, scores = model.recommend(UserContext(sequence=sequence),
+                                          N=int(min(candidates.size, RANK_DEPTH)),
+                                          items=candidates)
         keep = ids >= 0
         return Ranking(ids[keep], scores[keep], args.ranker)
 
