@@ -15,7 +15,7 @@ from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
 
 _DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
                  "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
-_Y = r"(?:18[89]\d|19\d\d|20[0-3]\d)"
+_Y = r"(?:18[89]\d|19\d\d|20\d\d)"
 _D = (r"(?:(?:18|19|20)?\d0\s?'?s|'\d0'?s|" + "|".join(_DECADE_WORDS) + ")")
 _T = rf"(?:the\s+)?(?:(?:early|mid|middle|late)[- ]?)?(?:{_D}|{_Y})"
 _B = r"(?<![\w'])"
