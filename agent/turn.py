@@ -146,15 +146,17 @@ class Turn:
         """Nothing fit: drop the softest conditions one at a time until something does."""
         base = self.final.frame if self.final else self.reference.frame
         attempt = self.parts.max_replans + 1
+        dropped: list[str] = []
         for label, relaxed in _relaxations(base):
             attempt += 1
+            dropped.append(label)
             yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
             result = yield from self._execute(attempt, relaxed)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
             self.final = result
             if result.items:
                 self.given = _with_note(self.given, f"Nothing matched every condition, so I "
-                                                    f"dropped {label}.")
+                                                    f"dropped {' and '.join(dropped)}.")
                 return
 
     # --- helpers ----------------------------------------------------------------------------
