@@ -170,8 +170,10 @@ class Turn:
                                           sequence=self.given.sequence)
 
     def _expectations(self, grounded: Grounded) -> Expectations:
-        forbidden = {*self.given.excluded_ids, *self.reference.exclude_ids,
-                     *self.reference.similar_ids, *grounded.similar_ids}
+        # a question about a seen or liked film is fine; recommending it again is not
+        forbidden = set() if grounded.frame.intent == "info" else {
+            *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
+            *grounded.similar_ids}
         return Expectations(self.reference.frame, frozenset(forbidden),
                             grounded.unknown_titles)
 
