@@ -1,7 +1,8 @@
 """Greedy decoding for local Hugging Face causal LMs, free or under a JSON schema.
 
-Speed on a CPU comes from four things: the KV cache of the static prompt prefix (the leading
-system message) is computed once and copied per call; tokens the grammar forces are appended
+Speed on a CPU comes from four things: the KV cache of the static prompt prefix (the first
+message, when it is a system message: put the fixed instructions there and anything that varies
+per call after it) is computed once and copied per call; tokens the grammar forces are appended
 without a forward step and fed together with the next sampled token in one forward; only the
 last position's logits are computed (and, when the grammar leaves few choices, only their rows
 of the output head); everything runs under `torch.inference_mode` on one thread by default
@@ -44,7 +45,8 @@ SMALL_CHOICE = 4096  # below this many allowed tokens, score only their rows of 
 CLOSING_RESERVE = 24  # in the budget's last tokens, prefer tokens that close the JSON
 SPACE_MARKS = " \u0120\u2581"  # a space, byte-level BPE's and sentencepiece's space marks
 PLAIN_HEAD_MODELS = {"llama", "mistral", "qwen2", "qwen3", "smollm3", "phi3", "olmo2"}
-JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+# Compact JSON, as the planner's demonstrations are written (and fewer tokens).
+JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ",", "key_separator": ":"}
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,9 @@ class LocalEngine:
 
     def prefix_cache(self, messages: Sequence[Message],
                      ids: list[int]) -> tuple[DynamicCache | None, int]:
-        """A private copy of the cached KV for the leading system messages, and its length."""
-        system = _leading_system(messages)
-        if not system:
+        """A private copy of the cached KV of the first (system) message, and its length."""
+        system = list(messages[:1])
+        if not system or system[0]["role"] != "system":
             return None, 0
         text = self.tokenizer.apply_chat_template(system, tokenize=False)
         prefix = tuple(self._encode(text))
@@ -293,15 +295,6 @@ def _repeats(out: list[int], n: int) -> set[int]:
         return set()
     context = out[len(out) - n + 1:]
     return {out[i + n - 1] for i in range(len(out) - n + 1) if out[i:i + n - 1] == context}
-
-
-def _leading_system(messages: Sequence[Message]) -> list[Message]:
-    lead: list[Message] = []
-    for message in messages:
-        if message["role"] != "system":
-            break
-        lead.append(message)
-    return lead
 
 
 def _allowed(matcher: llguidance.LLMatcher, vocab_size: int) -> np.ndarray:
