@@ -71,10 +71,13 @@ def convert_gguf(gguf: Path, folder: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from convrec.agent.llm_engine import torch_threads
+
     log.info("embedded LLM: converting %s (about 30 s, once)", gguf.name)
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
-                                                 dtype=torch.float32)
+    with torch_threads(1):
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
+                                                     dtype=torch.float32)
     model.hf_quantizer = None  # save_pretrained refuses a quantizer-loaded model
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config

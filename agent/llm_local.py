@@ -154,10 +154,10 @@ def read_engine(source: str, gguf_file: str | None, int8: bool) -> LocalEngine:
                                                      dtype=torch.float32, **extra)
     except OSError as exc:
         raise ModelNotFoundError(
-            f"no local Hugging Face model at {source!r} ({str(exc).splitlines()[0]}). "
+            f"no local Hugging Face model at {source!r}. "
             "convrec never downloads models at run time: pass a folder holding config.json, "
             "the weights and the tokenizer (or a .gguf file), or a hub id already in the "
-            "local Hugging Face cache, or use --llm embedded") from None
+            "local Hugging Face cache, or use --llm embedded") from exc
     if tokenizer.chat_template is None:
         raise ValueError(f"the tokenizer of {source!r} has no chat template; "
                          "use an instruction-tuned (chat) model")

@@ -134,6 +134,8 @@ def test_local_server_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_local_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="never downloads"):
         get_chat_model(f"hf:{tmp_path / 'nothing-here'}")
+    with pytest.raises(ModelNotFoundError, match="never downloads"):
+        get_chat_model("hf:convrec-test/no-such-model-anywhere")
 
 
 # --- the real embedded model ----------------------------------------------------------------
