@@ -71,7 +71,7 @@ class Tool(abc.ABC):
             return self.args_schema.model_validate(dict(args or {}))
         except ValidationError as exc:
             raise ToolError(f"bad arguments for {self.name}: {explain_validation(exc)}") from None
-        except TypeError:
+        except (TypeError, ValueError):  # dict() of a string or a list of pairs gone wrong
             raise ToolError(f"bad arguments for {self.name}: pass an object of named "
                             f"arguments, got {type(args).__name__}") from None
 

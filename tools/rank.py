@@ -49,7 +49,8 @@ class RankCandidates(Tool):
         "ranker=sasrec uses what the user watched in this session, als the user's general "
         "taste, popularity the most rated, similarity closeness to given titles. If the "
         "chosen ranker cannot serve (no history yet, model missing) it ranks by popularity "
-        "and says so. It never adds or removes candidates."
+        "and says so. Do not use it to choose candidates (filter_items, search_items and "
+        "similar_items do that): it never adds or removes any."
     )
     args_schema = RankArgs
 

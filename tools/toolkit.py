@@ -25,6 +25,7 @@ from convrec.tools.similar import SimilarItems
 log = logging.getLogger(__name__)
 
 LOADABLE_MODELS = ("als", "sasrec")
+QUICK_TO_TRAIN = ("als",)  # seconds on ML-100K; SASRec takes minutes, so never mid-turn
 
 
 class Toolkit:
@@ -57,14 +58,17 @@ class Toolkit:
 
     @classmethod
     def from_home(cls, home: Path, dataset: str = "movielens-100k",
-                  chroma_host: str | None = None, chroma_port: int = 8000) -> Toolkit:
-        """The toolkit of a fetched dataset; models come from `load_or_train` on first use."""
+                  chroma_host: str | None = None, chroma_port: int = 8000,
+                  train_missing: Sequence[str] = QUICK_TO_TRAIN) -> Toolkit:
+        """The toolkit of a fetched dataset. Models load from the cache on first use; those in
+        `train_missing` are trained (`load_or_train`) if absent, others fall back with a hint.
+        """
         from convrec.recsys.fetch import dataset_dir
-        from convrec.recsys.train import load_or_train
 
         home = Path(home)
         catalog = Catalog(dataset_dir(home, dataset) / "catalog.sqlite")
-        loader = functools.partial(_load, home=home, dataset=dataset, load=load_or_train)
+        loader = functools.partial(_load, home=home, dataset=dataset,
+                                   train_missing=tuple(train_missing))
         models = ModelStore(loader=loader, loadable=LOADABLE_MODELS)
         return cls(catalog, models, chroma_path=home / "chroma" / dataset,
                    chroma_host=chroma_host, chroma_port=chroma_port, collection=dataset)
@@ -95,5 +99,13 @@ class Toolkit:
         return [tool.spec() for tool in self.tools.values()]
 
 
-def _load(name: str, *, home: Path, dataset: str, load) -> Recommender:
-    return load(name, home, dataset)
+def _load(name: str, *, home: Path, dataset: str, train_missing: tuple[str, ...]) -> Recommender:
+    from convrec.recsys.train import load_model, load_or_train
+
+    if name in train_missing:
+        return load_or_train(name, home, dataset)
+    model = load_model(name, home, dataset)
+    if model is None:
+        raise FileNotFoundError(f"it is not trained yet; run `convrec models train --model "
+                                f"{name}`")
+    return model

@@ -91,3 +91,23 @@ def test_unknown_tool_and_ranker_are_tool_errors(toolkit: Toolkit) -> None:
         toolkit.run("recommend", {}, toolkit.new_bus())
     with pytest.raises(ToolError, match="ranker"):
         toolkit.run("rank_candidates", {"ranker": "magic"}, toolkit.new_bus())
+
+
+def test_from_home_loads_nothing_until_asked_and_explains_untrained_models(
+        home, tmp_path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "movielens-100k").symlink_to(home / "data" / "movielens-100k")
+    toolkit = Toolkit.from_home(tmp_path, train_missing=())
+    assert not (tmp_path / "chroma").exists() and not (tmp_path / "models").exists()
+    bus = toolkit.new_bus(sequence=[STAR_WARS])
+    result = toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
+    assert result.artifact["used"] == "popularity"
+    assert "convrec models train --model sasrec" in result.artifact["fallback_reason"]
+
+
+def test_specs_forbid_unknown_arguments(toolkit: Toolkit) -> None:
+    specs = {s["name"]: s for s in toolkit.specs()}
+    assert set(specs) == set(toolkit.tools)
+    for spec in specs.values():
+        assert spec["parameters"]["additionalProperties"] is False
+        assert "Do not use" in spec["description"] or "does not" in spec["description"]
