@@ -7,6 +7,7 @@ turn's outcome (frame, items, reply) is on the object for the agent to remember.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm import LLMConnectionError, LLMError
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest
+from convrec.agent.responder import Responder
 from convrec.agent.trace import (
     CriticStep,
     PlanningStep,
@@ -32,6 +34,12 @@ from convrec.agent.trace import (
 )
 
 log = logging.getLogger(__name__)
+
+LLM_DOWN_NOTES = {
+    "connection": "(I could not reach the language model, so I read your request without it.)",
+    "timeout": "(The language model did not answer in time, so I read your request without it.)",
+}
+REPLY_GRACE_SECONDS = 2.0  # the LLM's reply sentence may run this far past the deadline
 
 
 @dataclass
@@ -72,7 +80,7 @@ class Turn:
         yield from self._attempts()
         final = self.final
         assert final is not None
-        text = self._reply_text(final)
+        text = self._bounded_reply_text(final)
         self.reply = ReplyStep(text, tuple(final.items), time.perf_counter() - started)
         yield self.reply
 
@@ -90,8 +98,10 @@ class Turn:
             frame, step = self._plan(attempt, request, fallback)
             yield step
             if frame is None:
-                if step.error and "connection" in step.error.lower():
+                cause = (step.error or "").split(":", 1)[0]
+                if cause in LLM_DOWN_NOTES:
                     use_fallback = True
+                    self.given = _with_note(self.given, LLM_DOWN_NOTES[cause])
                 feedback = ("your answer was not a valid frame: " + (step.error or ""),)
                 continue
             result = yield from self._execute(attempt, frame)
@@ -110,14 +120,26 @@ class Turn:
         planner = self.parts.fallback if fallback else self.parts.planner
         source = "fallback" if fallback and self.parts.planner is not None else planner.source
         started = time.perf_counter()
+
+        def failed(error: str) -> tuple[None, PlanningStep]:
+            return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
+                                      error=error[:300])
+
         try:
-            frame = merge_frames(request.previous, planner.plan(request))
-        except LLMConnectionError as exc:
-            return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
-                                      error=f"connection: {exc}")
+            planned = planner.plan(request) if planner is self.parts.fallback \
+                else _call_before(self.deadline, planner.plan, request)
+            frame = merge_frames(request.previous, planned)
+        except (LLMConnectionError, ConnectionError) as exc:
+            return failed(f"connection: {exc}")
+        except TimeoutError as exc:
+            return failed(f"timeout: {exc}")
         except (LLMError, ValidationError, ValueError) as exc:
-            return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
-                                      error=str(exc)[:300])
+            return failed(str(exc))
+        except Exception as exc:  # a broken LLM backend must not end the turn: fall back
+            if planner is self.parts.fallback:
+                raise
+            log.warning("the LLM planner failed: %r", exc)
+            return failed(f"the LLM failed: {type(exc).__name__}: {exc}")
         return frame, PlanningStep(attempt, source, frame.compact(),
                                    time.perf_counter() - started)
 
@@ -196,8 +218,20 @@ class Turn:
                                 0.0 if np.isnan(score) else score, reason)
                 for item, score in zip(self.parts.toolkit.catalog.items(ids), scores)]
 
-    def _reply_text(self, final: Attempt) -> str:
-        responder, frame = self.parts.responder, final.frame
+    def _bounded_reply_text(self, final: Attempt) -> str:
+        """The reply; an LLM that has not written its sentence by the deadline is skipped."""
+        responder = self.parts.responder
+        if responder.llm is None:
+            return self._reply_text(final)
+        deadline = max(self.deadline, time.monotonic() + REPLY_GRACE_SECONDS)
+        try:
+            return _call_before(deadline, self._reply_text, final)
+        except TimeoutError:
+            log.warning("the LLM did not write the reply in time; using the template")
+            return self._reply_text(final, Responder(None, responder.find_titles))
+
+    def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
+        responder, frame = responder or self.parts.responder, final.frame
         notes = list(self.given.notes)
         if final.grounded.unknown_titles:
             notes.append("I could not find " + ", ".join(f"'{t}'" for t in
@@ -228,6 +262,27 @@ def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
         dropped = genres.pop()
         frame = frame.model_copy(update={"genres": list(genres)})
         yield f"the genre {dropped}", frame
+
+
+def _call_before(deadline: float, fn, *args):
+    """`fn(*args)` on a worker thread; TimeoutError if it has not returned by `deadline`
+    (time.monotonic). A call still running then is left to finish; its result is dropped."""
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="convrec-llm-call", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise TimeoutError("the language model did not answer before the turn's deadline")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
