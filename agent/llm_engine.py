@@ -82,26 +82,48 @@ class LocalEngine:
     def generate_text(self, messages: Sequence[Message], max_new_tokens: int = 64,
                       stop: Sequence[str] = (), stop_at_newline: bool = False) -> str:
         """Greedy continuation of the chat, cut at the first stop string (not included)."""
+        text = "".join(self.stream_text(messages, max_new_tokens, stop, stop_at_newline))
+        return text.strip() if stop_at_newline else text
+
+    def stream_text(self, messages: Sequence[Message], max_new_tokens: int = 64,
+                    stop: Sequence[str] = (), stop_at_newline: bool = False) -> Iterator[str]:
+        """`generate_text` piece by piece; text that may begin a stop string is held back.
+
+        The lock is taken per step, so a slow consumer does not block other callers.
+        """
         stops = [*stop, "\n"] if stop_at_newline else list(stop)
-        with self.lock, torch.inference_mode(), torch_threads(self.threads):
+        with self._busy():
             run = _Run(self, messages)
-            text = ""
+        emitted = ""
+        try:
             while run.new_tokens < max_new_tokens:
-                token = run.step(None)
+                with self._busy():
+                    token = run.step(None)
                 if token in self.stop_ids:
                     break
-                text = self.tokenizer.decode(run.out, skip_special_tokens=True)
+                text = self.tokenizer.decode(run.out, skip_special_tokens=True).lstrip()
                 cut = _first_stop(text, stops)
+                ready = text[:cut] if cut is not None else _releasable(text, stops)
+                if len(ready) > len(emitted):
+                    yield ready[len(emitted):]
+                    emitted = ready
                 if cut is not None:
-                    text = text[:cut]
-                    break
+                    return
+            text = self.tokenizer.decode(run.out, skip_special_tokens=True).lstrip()
+            if len(text) > len(emitted) and _first_stop(text, stops) is None:
+                yield text[len(emitted):]
+        finally:
             self.last_stats = run.stats()
-        return text.strip() if stop_at_newline else text
+
+    @contextmanager
+    def _busy(self) -> Iterator[None]:
+        with self.lock, torch.inference_mode(), torch_threads(self.threads):
+            yield
 
     def generate_json(self, messages: Sequence[Message], schema: dict[str, Any],
                       max_new_tokens: int = 128) -> str:
         """JSON text decoded under `schema`: always parses and validates against it."""
-        with self.lock, torch.inference_mode(), torch_threads(self.threads):
+        with self._busy():
             matcher = self._matcher(schema)
             run = _Run(self, messages)
             while True:
@@ -312,6 +334,17 @@ def _only_stop(allowed: np.ndarray, stop_ids: set[int]) -> bool:
 def _check(ok: bool, matcher: llguidance.LLMatcher) -> None:
     if not ok or matcher.is_error():
         raise LLMError(f"constrained decoding failed: {matcher.get_error()}")
+
+
+def _releasable(text: str, stops: Sequence[str]) -> str:
+    """`text` less a tail that could still grow into a stop string or a multi-byte character."""
+    keep = len(text.rstrip("\ufffd"))
+    for stop in stops:
+        for size in range(min(len(stop) - 1, keep), 0, -1):
+            if text[:keep].endswith(stop[:size]):
+                keep -= size
+                break
+    return text[:keep]
 
 
 def _first_stop(text: str, stops: Sequence[str]) -> int | None:

@@ -2,7 +2,7 @@
 
 Structured output decodes under the schema, so `generate_structured` and
 `with_structured_output` always return a valid instance (or raise `GenerationLimitError` when
-`max_new_tokens` runs out). Free text (`invoke`) is greedy; `max_new_tokens` and
+`max_new_tokens` runs out). Free text (`invoke`, `stream`) is greedy; `max_new_tokens` and
 `stop_at_newline` can be set on the model, bound with `.bind(...)`, or passed per call.
 """
 
@@ -12,13 +12,14 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,6 +65,17 @@ class LocalChatModel(BaseChatModel):
             to_chat(messages), max_new_tokens=kwargs.get("max_new_tokens", self.max_new_tokens),
             stop=stop or (), stop_at_newline=kwargs.get("stop_at_newline", self.stop_at_newline))
         return ChatResult(generations=[ChatGeneration(message=self._message(text))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        pieces = self.engine.stream_text(
+            to_chat(messages), max_new_tokens=kwargs.get("max_new_tokens", self.max_new_tokens),
+            stop=stop or (), stop_at_newline=kwargs.get("stop_at_newline", self.stop_at_newline))
+        for piece in pieces:
+            if run_manager:
+                run_manager.on_llm_new_token(piece)
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
     def generate_structured(self, messages: LanguageModelInput, schema: type[T],
                             max_new_tokens: int = 128) -> T:

@@ -168,6 +168,17 @@ def test_embedded_writes_text(embedded) -> None:
     assert short.usage_metadata["output_tokens"] <= 40
 
 
+@pytest.mark.slow
+def test_embedded_streams_the_same_text(embedded) -> None:
+    messages = [("system", "You recommend movies."), ("human", "I liked Star Wars. One film?")]
+    whole = embedded.invoke(messages, max_new_tokens=20).content
+    pieces = [chunk.content for chunk in embedded.stream(messages, max_new_tokens=20)]
+    assert len([p for p in pieces if p]) > 3 and "".join(pieces) == whole
+    cut = whole.split()[3]
+    streamed = "".join(c.content for c in embedded.stream(messages, max_new_tokens=20, stop=[cut]))
+    assert streamed == whole[:whole.index(cut)]
+
+
 PROMPTS = [
     "I want a funny sci-fi movie from the 90s",
     "something like Toy Story please",
