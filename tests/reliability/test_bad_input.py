@@ -119,7 +119,7 @@ def test_sql_in_every_argument_of_every_tool_is_data_or_a_clear_tool_error(agent
             result = toolkit.run(name, args, bus)
         except ToolError as exc:
             refused += 1
-            assert f"{name}" in str(exc) or "no candidate" in str(exc) or str(exc)
+            assert len(str(exc)) > 20 and "Traceback" not in str(exc)
         else:
             ran += 1
             assert isinstance(result.content, str)
@@ -141,9 +141,9 @@ def test_prompt_injection_shows_nothing_of_other_users(agent):
         reply = agent.chat(message, attacker)
         assert_sound(reply)
         assert victim not in reply.text
-    attacker_profile = agent.profile(attacker)
-    assert not set(attacker_profile.liked) & {171, 99}
-    assert not set(attacker_profile.seen) & {126, 49, 0, 171}
+    mine, theirs = agent.profile(attacker), agent.profile(victim)
+    assert {126, 49, 0, 171} <= {*theirs.seen, *theirs.liked}
+    assert not {*mine.seen, *mine.liked} & {*theirs.seen, *theirs.liked}
 
 
 def test_a_film_the_user_has_seen_or_was_shown_is_still_found_when_asked_about(agent):
