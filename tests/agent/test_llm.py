@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from enum import Enum
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Literal
 
@@ -116,6 +118,49 @@ def test_unreachable_server_fails_fast_with_the_fix() -> None:
         model.invoke("hello")
     assert time.perf_counter() - started < 10
     assert url in str(caught.value) and "Start the server" in str(caught.value)
+
+
+class _FakeOpenAI(BaseHTTPRequestHandler):
+    """A one-route OpenAI-compatible server on loopback: answers with the queued content."""
+
+    replies: list[str] = []
+    requests: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append(body)
+        answer = {"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                  "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                      "role": "assistant", "content": type(self).replies.pop(0)}}],
+                  "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_openai_compatible_server_text_and_structured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    server = HTTPServer(("127.0.0.1", 0), _FakeOpenAI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _FakeOpenAI.replies[:] = ["Try Alien.", '{"intent": "recommend", "genres": ["Horror"], '
+                                  '"year_min": null, "year_max": 1990, "titles": ["Alien"]}']
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        model = get_chat_model("openai:local-model", base_url=url, timeout=5)
+        assert model.invoke("a scary film?").content == "Try Alien."
+        frame = generate_structured(model, [("system", SYSTEM), ("human", "like Alien")], Frame)
+        assert frame.genres == [Genre.Horror] and frame.titles == ["Alien"]
+        sent = _FakeOpenAI.requests[-1]
+        assert sent["response_format"]["type"] == "json_schema"
+        assert "Horror" in json.dumps(sent["response_format"])
+    finally:
+        server.shutdown()
 
 
 def test_missing_openai_key_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
