@@ -88,8 +88,8 @@ def bench_ml100k(home: Path, dataset: str, repeats: int, out: ToolsBench) -> Non
         models = {"als": load_or_train("als", home, dataset)}
         sasrec = load_model("sasrec", home, dataset)
         if sasrec is None:
-            out.notes.append("sasrec is not trained in this home (convrec models train "
-                             "sasrec); its rank falls back to popularity here")
+            out.notes.append("sasrec is not trained in this home (convrec train "
+                             "--model sasrec); its rank falls back to popularity here")
         else:
             models["sasrec"] = sasrec
         embedder = Embedder()

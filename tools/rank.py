@@ -17,6 +17,7 @@ from convrec.tools.lookup import Title, TitleResolver
 from convrec.tools.models import ModelStore, similarity_scores
 from convrec.tools.threads import torch_threads
 
+GENRE_WEIGHT = 0.5  # weight of genre overlap in "similarity" ranking (cosine is in [-1, 1])
 RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after
 Ranker = Literal["sasrec", "als", "popularity", "similarity"]
 
@@ -126,7 +127,25 @@ class RankCandidates(Tool):
                                     f"{self.similarity_model} model, which is not available "
                                     f"({self.models.reason(self.similarity_model)})")
         found, scores = similarity_scores(model, seeds, bus.ids)
+        found, scores = self._blend_genres(found, scores, seeds)
         return Ranking(found[:RANK_DEPTH], scores[:RANK_DEPTH], "similarity")
+
+    def _blend_genres(self, ids: np.ndarray, scores: np.ndarray, seeds: list[int]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Add GENRE_WEIGHT x Jaccard overlap with the seeds' genres to the CF similarity.
+
+        Co-watching alone ranks blockbusters close to everything (Star Wars "like" The
+        Godfather); the genre overlap keeps "like X" about X.
+        """
+        bits = self._arrays.genre_bits
+        if bits is None or ids.size == 0:
+            return ids, scores
+        seed_bits = np.bitwise_or.reduce(bits[np.asarray(seeds)])
+        shared = np.bitwise_count(bits[ids] & seed_bits)
+        either = np.maximum(np.bitwise_count(bits[ids] | seed_bits), 1)
+        blended = (scores + GENRE_WEIGHT * shared / either).astype(np.float32)
+        order = np.argsort(-blended, kind="stable")
+        return ids[order], blended[order]
 
     def _popularity(self, bus: CandidateBus, requested: str, reason: str | None = None) -> Ranking:
         ids = bus.ids

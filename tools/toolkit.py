@@ -106,6 +106,6 @@ def _load(name: str, *, home: Path, dataset: str, train_missing: tuple[str, ...]
         return load_or_train(name, home, dataset)
     model = load_model(name, home, dataset)
     if model is None:
-        raise FileNotFoundError(f"it is not trained yet; run `convrec models train --model "
+        raise FileNotFoundError(f"it is not trained yet; run `convrec train --model "
                                 f"{name}`")
     return model
