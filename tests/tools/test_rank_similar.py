@@ -102,7 +102,7 @@ def test_from_home_loads_nothing_until_asked_and_explains_untrained_models(
     bus = toolkit.new_bus(sequence=[STAR_WARS])
     result = toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
     assert result.artifact["used"] == "popularity"
-    assert "convrec models train --model sasrec" in result.artifact["fallback_reason"]
+    assert "convrec train --model sasrec" in result.artifact["fallback_reason"]
 
 
 def test_specs_forbid_unknown_arguments(toolkit: Toolkit) -> None:
