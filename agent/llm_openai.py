@@ -66,10 +66,18 @@ class CompatChatOpenAI(ChatOpenAI):
 
     def _connection_error(self, exc: Exception) -> LLMConnectionError:
         url = self.openai_api_base or OPENAI_BASE_URL
+        why = (f"no answer within {self.request_timeout} s"
+               if isinstance(exc, openai.APITimeoutError) else _root_cause(exc))
         return LLMConnectionError(
-            f"cannot reach the LLM server at {url} within {self.request_timeout} s ({exc}). "
+            f"cannot reach the LLM server at {url} ({why}). "
             "Start the server (e.g. `ollama serve`, `vllm serve <model>`, `llama-server -m "
             "<file>`), fix base_url, or choose another backend with --llm (e.g. --llm embedded)")
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__
+    return str(exc) or type(exc).__name__
 
 
 def _is_openai(base_url: str | None) -> bool:

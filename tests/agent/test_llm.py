@@ -120,6 +120,18 @@ def test_unreachable_server_fails_fast_with_the_fix() -> None:
     assert url in str(caught.value) and "Start the server" in str(caught.value)
 
 
+def test_silent_server_times_out_with_the_fix() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # accepts the connection, never answers
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+        model = get_chat_model("openai:qwen2.5", base_url=url, timeout=1, max_retries=0)
+        started = time.perf_counter()
+        with pytest.raises(LLMConnectionError, match="no answer within 1"):
+            model.invoke("hello")
+        assert time.perf_counter() - started < 5
+
+
 class _FakeOpenAI(BaseHTTPRequestHandler):
     """A one-route OpenAI-compatible server on loopback: answers with the queued content."""
 
