@@ -97,11 +97,32 @@ def build_catalog(dataset: Dataset, path: Path) -> None:
             con.close()
 
 
+_READ_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                           sqlite3.SQLITE_RECURSIVE})
+
+
+def _read_only(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+    """SQLite authorizer: reads pass; anything else (writes, ATTACH, PRAGMA) is denied.
+
+    FTS5 prepares two statements of its own when it opens `items_fts`: a read of
+    `PRAGMA data_version` and an UPDATE of `sqlite_master` (which SQLite refuses to run
+    from user SQL, and `mode=ro` could not write anyway); those two are let through.
+    """
+    if action in _READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and arg1 == "data_version" and arg2 is None:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
 class Catalog:
     """Read-only access to a catalog database; safe to share between threads.
 
     Each thread gets its own connection, opened with `mode=ro` and `PRAGMA query_only`,
-    so no statement issued through a Catalog can write.
+    with an authorizer that allows reads only (no ATTACH, no PRAGMA, no DDL), so no
+    statement issued through a Catalog can write, here or to any other file.
     """
 
     def __init__(self, path: Path):
@@ -118,6 +139,7 @@ class Catalog:
             con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                   check_same_thread=False)
             con.execute("PRAGMA query_only = ON")
+            con.set_authorizer(_read_only)
             self._local.con = con
         return con
 
