@@ -10,6 +10,7 @@ scripted wording is used.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -22,11 +23,14 @@ log = logging.getLogger(__name__)
 
 SYSTEM = (
     "You play a person chatting with a movie recommender. You are looking for one movie, "
-    "but you never say or hint at its title. Each time you are told what to say; write it as "
-    "ONE short, casual chat message (at most two sentences) in your own words. Output only "
-    "the message, no quotes."
+    "but you never say its title. You are told what to say and shown one way to say it; "
+    "write the same request as ONE short, casual chat message in your own words, keeping "
+    "every genre, decade, year and film it mentions. Output only the message."
 )
+PROMPT = "What to say: {intent}\nOne way to say it: {message}\nYour message:"
+MAX_SENTENCES = 2
 MAX_CHARS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -50,8 +54,9 @@ class LLMUser:
     def _say(self, turn: UserTurn) -> UserTurn:
         rejected = 0
         for _ in range(self.retries + 1):
-            reply = self.model.invoke([("system", SYSTEM), ("human", turn.intent)])
-            text = " ".join(str(reply.content).split())[:MAX_CHARS].strip().strip('"')
+            prompt = PROMPT.format(intent=turn.intent, message=turn.message)
+            reply = self.model.invoke([("system", SYSTEM), ("human", prompt)])
+            text = _first_sentences(str(reply.content))
             if text and not names_title(text, self.facts.target_titles):
                 return replace(turn, message=text, guard_rejections=turn.guard_rejections
                                + rejected)
@@ -59,3 +64,9 @@ class LLMUser:
         log.info("LLM user for %d kept naming the target; scripted wording used",
                  self.facts.user_id)
         return replace(turn, guard_rejections=turn.guard_rejections + rejected)
+
+
+def _first_sentences(text: str) -> str:
+    """The reply on one line, cut to MAX_SENTENCES sentences and MAX_CHARS characters."""
+    flat = " ".join(text.split()).strip().strip('"')
+    return " ".join(_SENTENCE_END.split(flat)[:MAX_SENTENCES])[:MAX_CHARS].strip()

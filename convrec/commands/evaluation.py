@@ -25,9 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="sampling and wording seed")
     parser.add_argument("--max-turns", type=int, default=5, help="turns per session (default 5)")
     parser.add_argument("--top", type=int, default=5, help="items shown per turn (default 5)")
-    parser.add_argument("--methods", default=DEFAULT_METHODS,
+    parser.add_argument("--methods",
                         help="comma-separated: pop, sasrec, agent-deterministic, "
-                        f"agent-embedded, agent-<llm spec> (default {DEFAULT_METHODS})")
+                        f"agent-embedded, agent-<llm spec> (default {DEFAULT_METHODS}, plus "
+                        "agent-$CONVREC_LLM when that names another backend)")
     parser.add_argument("--llm", action="append", default=[], metavar="SPEC",
                         help="also evaluate the agent on this LLM backend (e.g. "
                         "openai:gpt-4o-mini); may be repeated")
@@ -54,8 +55,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
     config = EvalConfig(args.users, args.seed, args.max_turns, args.top, args.user_llm,
                         settings.dataset)
-    methods = check_method_names([m.strip() for m in args.methods.split(",") if m.strip()]
-                                 + [AGENT_PREFIX + spec for spec in args.llm])
+    methods = check_method_names([m.strip() for m in _methods(args, settings).split(",")
+                                  if m.strip()] + [AGENT_PREFIX + spec for spec in args.llm])
     split = load_split(settings.home, settings.dataset)
     catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
     people = [build_facts(split, catalog, u) for u in sample_users(split, config.users,
@@ -79,6 +80,15 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(summary_table(metrics))
     print("\n".join(f"wrote {p}" for p in paths))
     return 0
+
+
+def _methods(args: argparse.Namespace, settings: Settings) -> str:
+    """--methods, or the default set plus the configured hosted backend, if any."""
+    if args.methods:
+        return args.methods
+    if settings.llm not in ("embedded", "deterministic"):
+        return f"{DEFAULT_METHODS},agent-{settings.llm}"
+    return DEFAULT_METHODS
 
 
 def _command(config: Any, methods: list[str], run: str) -> str:
