@@ -16,7 +16,7 @@ import sys
 from convrec import __version__
 from convrec.settings import Settings
 
-COMMAND_MODULES = ["data", "models", "chat", "bench", "evaluation"]
+COMMAND_MODULES = ["data", "models", "chat", "bench", "evaluation", "ui"]
 
 
 def build_parser() -> argparse.ArgumentParser:

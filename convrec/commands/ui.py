@@ -1,0 +1,53 @@
+"""`convrec ui`: the Gradio chat in the browser (127.0.0.1 only unless --host says otherwise)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from convrec.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("ui", help="open the chat in a browser (Gradio)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the "
+                             "network, use --auth then)")
+    parser.add_argument("--port", type=int, help="port (default: first free from 7860)")
+    parser.add_argument("--auth", metavar="USER:PASS", help="ask for this login (Gradio auth)")
+    parser.add_argument("--share", action="store_true",
+                        help="also open a public gradio.live link (off by default; needs the "
+                             "internet)")
+    parser.add_argument("--llm", action="append",
+                        help="LLM backend: embedded (default), deterministic, hf:<path>, "
+                             "openai:<model>; repeat to offer several in the model selector")
+    parser.add_argument("--base-url", help="OpenAI-compatible server for openai:<model>, e.g. "
+                        "http://127.0.0.1:11434/v1")
+    parser.add_argument("--dataset", help="dataset name (default movielens-100k)")
+    parser.add_argument("-n", type=int, default=5, help="items per reply (default 5)")
+    parser.set_defaults(handler=_ui)
+
+
+def _ui(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.ui.app import build_app, launch, parse_auth
+
+    auth = parse_auth(args.auth)
+    if args.port is not None and not 0 < args.port < 65536:
+        raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
+    if not 1 <= args.n <= 50:
+        raise ValueError(f"-n must be between 1 and 50, got {args.n}")
+    agents = [_agent(name, args, settings) for name in dict.fromkeys(args.llm or [settings.llm])]
+    launch(build_app(agents, n=args.n), host=args.host, port=args.port, auth=auth,
+           share=args.share)
+    return 0
+
+
+def _agent(llm: str, args: argparse.Namespace, settings: Settings):
+    from convrec.agent.core import RecAgent
+
+    dataset = args.dataset or settings.dataset
+    options = {"base_url": args.base_url} if args.base_url and llm.startswith("openai") else {}
+    print(f"loading the agent ({llm}) ...", file=sys.stderr)
+    return RecAgent.default(settings.home, llm=llm, dataset=dataset,
+                            chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
+                            **options)
