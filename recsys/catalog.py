@@ -144,8 +144,16 @@ class Catalog:
         return con
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
-        """Run one parameterised read-only statement and return all rows."""
-        return self.connection().execute(sql, params).fetchall()
+        """Run one parameterised read-only statement and return all rows.
+
+        A statement that would write raises sqlite3.OperationalError.
+        """
+        try:
+            return self.connection().execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if exc.sqlite_errorname != "SQLITE_AUTH":
+                raise
+            raise sqlite3.OperationalError(f"the catalog is read-only: {exc}") from None
 
     def __len__(self) -> int:
         return self._size
