@@ -172,13 +172,13 @@ def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict
         raise DataError(f"{path}: no such file")
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise DataError(f"{path}:1: header lacks column(s) {missing}; the first line must "
-                            f"name the columns, e.g. {','.join(required)}")
-        reader.fieldnames = header
         try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise DataError(f"{path}:1: header lacks column(s) {missing}; the first line "
+                                f"must name the columns, e.g. {','.join(required)}")
+            reader.fieldnames = header
             for row in reader:
                 where = f"{path}:{reader.line_num}"
                 if None in row:
