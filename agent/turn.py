@@ -109,6 +109,8 @@ class Turn:
             self.final = result
             if result.verdict.ok or fallback:
                 break
+            if frame == last:  # greedy decoding repeated itself: another try would too
+                use_fallback = True
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==
