@@ -36,6 +36,7 @@ CSS = """
 .rec-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
             padding: 8px; background: var(--background-fill-secondary); }
 .rec-card h3 { margin: 0 0 4px 0; }
+.rec-card button { white-space: nowrap; padding-left: 4px; padding-right: 4px; }
 """
 
 
@@ -84,7 +85,7 @@ class ChatHandlers:
             if not update.items:  # an error or an answer without items: keep the old cards
                 yield "", chat, gr.skip(), gr.skip(), self._profile_md(agent, sid, labels)
                 return
-            cards = cards_for(update.items)
+            cards = cards_for(update.items, turn)
             labels = remember_labels(labels, cards)
             yield "", chat, cards, labels, self._profile_md(agent, sid, labels)
 
@@ -173,12 +174,12 @@ def build_app(agents: ChatAgent | Sequence[ChatAgent], n: int = 5) -> gr.Blocks:
                 return
             with gr.Row(equal_height=True, elem_id="cards"):
                 for card in shown:
-                    with gr.Column(min_width=200, elem_classes=["rec-card"],
+                    with gr.Column(min_width=200, elem_classes=["rec-card", f"turn-{card.turn}"],
                                    elem_id=f"card-{card.id}"):
                         gr.Markdown(card.markdown())
                         with gr.Row():
                             for kind, text in FEEDBACK_LABELS.items():
-                                button = gr.Button(text, size="sm", min_width=60,
+                                button = gr.Button(text, size="sm", min_width=0,
                                                    key=f"{card.id}-{kind}")
                                 button.click(
                                     _bind(h.feedback, card.id, kind),

@@ -6,7 +6,7 @@ Pure functions over agent values, so they are tested without a browser.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from convrec.agent.trace import RecommendedItem
 from convrec.memory.profile import UserProfile
@@ -17,18 +17,19 @@ FEEDBACK_DONE = {"like": "You liked this", "dislike": "Not for you", "seen": "Al
 
 @dataclass(frozen=True)
 class Card:
-    """One recommendation card; `mark` is the feedback already given on it, if any."""
+    """One recommendation card of chat turn `turn`; `mark` is the feedback given on it, if any."""
 
     id: int
     title: str
     year: int | None
     genres: tuple[str, ...]
     reason: str
+    turn: int = 0
     mark: str | None = None
 
     @classmethod
-    def from_item(cls, item: RecommendedItem) -> Card:
-        return cls(item.id, item.title, item.year, tuple(item.genres), item.reason)
+    def from_item(cls, item: RecommendedItem, turn: int = 0) -> Card:
+        return cls(item.id, item.title, item.year, tuple(item.genres), item.reason, turn)
 
     @property
     def label(self) -> str:
@@ -44,16 +45,15 @@ class Card:
         return "\n\n".join(lines)
 
 
-def cards_for(items: Iterable[RecommendedItem]) -> list[Card]:
-    return [Card.from_item(item) for item in items]
+def cards_for(items: Iterable[RecommendedItem], turn: int = 0) -> list[Card]:
+    return [Card.from_item(item, turn) for item in items]
 
 
 def after_feedback(cards: list[Card], item_id: int, kind: str) -> list[Card]:
     """The cards once the user gave `kind` on `item_id`: rejected and seen ones leave."""
     if kind in ("dislike", "seen"):
         return [c for c in cards if c.id != item_id]
-    return [Card(c.id, c.title, c.year, c.genres, c.reason, kind) if c.id == item_id else c
-            for c in cards]
+    return [replace(c, mark=kind) if c.id == item_id else c for c in cards]
 
 
 def remember_labels(labels: Mapping[int, str], cards: Iterable[Card]) -> dict[int, str]:

@@ -87,13 +87,14 @@ def turn_updates(steps: Iterable[Step], turn: int = 0) -> Iterator[TurnUpdate]:
     children: list[Message] = []
     replans = 0
     started = time.perf_counter()
+    reply: ReplyStep | None = None
     try:
-        for step in steps:
+        for step in steps:  # drained to the end: the agent saves the turn after its last yield
             if isinstance(step, ReplyStep):
-                header = _trace_header(parent, children, replans, started, done=True)
-                reply = {"role": "assistant", "content": _reply_text(step)}
-                yield TurnUpdate([header, *children, reply], tuple(step.items), done=True)
-                return
+                reply = step
+                continue
+            if reply is not None:
+                continue
             if isinstance(step, PlanningStep) and step.attempt > 0:
                 replans += 1
             children.append(step_message(step, parent))
@@ -106,8 +107,13 @@ def turn_updates(steps: Iterable[Step], turn: int = 0) -> Iterator[TurnUpdate]:
                          done=True)
         return
     header = _trace_header(parent, children, replans, started, done=True)
-    missing = "Sorry, the agent stopped without an answer; please try again."
-    yield TurnUpdate([header, *children, {"role": "assistant", "content": missing}], done=True)
+    if reply is None:
+        missing = "Sorry, the agent stopped without an answer; please try again."
+        yield TurnUpdate([header, *children, {"role": "assistant", "content": missing}],
+                         done=True)
+        return
+    text = {"role": "assistant", "content": _reply_text(reply)}
+    yield TurnUpdate([header, *children, text], tuple(reply.items), done=True)
 
 
 def step_message(step: Step, parent: str) -> Message:

@@ -56,3 +56,23 @@ def test_empty_and_long_messages_are_refused_with_a_reason():
     assert "empty" in check_message("   \n")
     assert "characters long" in check_message("x" * (MAX_MESSAGE_CHARS + 1))
     assert check_message("some 90s sci-fi please") is None
+
+
+def test_the_stream_is_drained_so_the_agent_can_save_the_turn(scripted):
+    saved = []
+
+    def agent_stream():
+        yield from scripted()
+        saved.append("turn remembered")  # what RecAgent.stream does after its last yield
+
+    *_, last = turn_updates(agent_stream())
+    assert last.done and saved == ["turn remembered"]
+
+
+def test_a_failure_after_the_reply_is_still_reported(scripted):
+    def agent_stream():
+        yield from scripted()
+        raise OSError("disk full while saving the profile")
+
+    *_, last = turn_updates(agent_stream())
+    assert "disk full" in last.messages[-1]["content"]
