@@ -203,11 +203,11 @@ def _bind(fn: Any, item_id: int, kind: str) -> Any:
 
 
 def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = None,
-           auth: tuple[str, str] | None = None, share: bool = False,
-           block: bool = True) -> gr.Blocks:
-    """Serve the app (loopback only unless `host` says otherwise; no share link by default)."""
+           auth: tuple[str, str] | None = None, share: bool = False) -> gr.Blocks:
+    """Start serving the app in the background (loopback only unless `host` says otherwise,
+    no share link by default); `app.local_url` is its address, `app.block_thread()` waits."""
     app.queue(default_concurrency_limit=4)
     app.launch(server_name=host, server_port=port, auth=auth, share=share, css=CSS,
-               ssr_mode=False, prevent_thread_lock=not block, inbrowser=False, quiet=not block,
+               ssr_mode=False, prevent_thread_lock=True, inbrowser=False, quiet=True,
                show_error=False)
     return app

@@ -37,8 +37,12 @@ def _ui(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.n <= 50:
         raise ValueError(f"-n must be between 1 and 50, got {args.n}")
     agents = [_agent(name, args, settings) for name in dict.fromkeys(args.llm or [settings.llm])]
-    launch(build_app(agents, n=args.n), host=args.host, port=args.port, auth=auth,
-           share=args.share)
+    app = launch(build_app(agents, n=args.n), host=args.host, port=args.port, auth=auth,
+                 share=args.share)
+    print(f"convrec ui: open {app.local_url} (Ctrl+C stops it)")
+    if app.share_url:
+        print(f"public link (--share): {app.share_url}")
+    app.block_thread()
     return 0
 
 

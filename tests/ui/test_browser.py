@@ -37,7 +37,7 @@ def app_url(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     agent = RecAgent.default(home, llm="deterministic",
                              profiles_path=tmp_path_factory.mktemp("ui") / "profiles.sqlite")
     port = _free_port()
-    app = launch(build_app(agent), host="127.0.0.1", port=port, block=False)
+    app = launch(build_app(agent), host="127.0.0.1", port=port)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
