@@ -34,10 +34,14 @@ PAD = 0  # input id of padding; item i is input id i + 1
 
 @dataclass
 class SASRecConfig:
-    """Hyper-parameters; the defaults were tuned on ML-100K's valid split (see the tests)."""
+    """Hyper-parameters. The defaults were chosen on ML-100K's VALID split (NDCG@10, full
+    ranking): width 128 beat 64 (0.111 vs 0.108) and matched 256 at half the cost; dropout
+    0.2 beat 0.5, ~0.3 the same; label smoothing 0.1, weight decay 0.1, lr 3e-3, two heads and
+    random windows of long sequences changed nothing beyond noise (+-0.002). 16 epochs of
+    cosine decay reach the plateau (~40 CPU-seconds on one thread)."""
 
     max_len: int = 50  # attention window: the last `max_len` items of a sequence
-    hidden: int = 64  # embedding / model width C
+    hidden: int = 128  # embedding / model width C
     n_blocks: int = 2
     n_heads: int = 1
     dropout: float = 0.2
@@ -47,16 +51,18 @@ class SASRecConfig:
     weight_decay: float = 0.0
     warmup_epochs: int = 2  # linear warm-up, then cosine decay to 0 over `max_epochs`
     batch_size: int = 64
-    max_epochs: int = 60
+    max_epochs: int = 16
     max_seconds: float | None = None  # stop training after this wall time (checked per epoch)
     eval_every: int = 2  # epochs between valid NDCG@10 checks
-    patience: int = 5  # checks without improvement before stopping
-    random_crop: bool = True  # long sequences: train on a random window, not only the last
+    patience: int = 3  # checks without improvement before stopping
+    random_crop: bool = False  # long sequences: train on a random window, not only the end
     loss: str = "auto"  # "full", "sampled", or "auto": sampled from `sampled_from_items` on
     sampled_from_items: int = 100_000
     n_negatives: int = 256  # shared uniform negatives per batch (sampled loss)
     seed: int = 0
-    num_threads: int | None = None  # torch threads while fitting; None keeps the current setting
+    # torch threads while fitting (None: keep the current setting). One, because on a shared
+    # 2-core machine two OpenMP threads ran an epoch 3x slower (11.9 s vs 4.2 s wall).
+    num_threads: int | None = 1
 
     def __post_init__(self) -> None:
         if self.hidden % self.n_heads:
