@@ -40,7 +40,7 @@ def test_load_or_train_trains_once_then_loads(scratch_home):
 def test_evaluate_command_trains_first_when_nothing_is_saved(scratch_home, capsys):
     assert main(["--home", str(scratch_home), "evaluate", "--model", "pop"]) == 0
     out = capsys.readouterr().out
-    assert "training it first" in out and "NDCG@10 0.02" in out
+    assert "training it first" in out and "NDCG@10 0.0449" in out  # popularity on test
 
 
 def test_train_command_saves_and_reports_valid_ndcg(scratch_home, capsys):
