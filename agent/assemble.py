@@ -26,7 +26,9 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 profiles_path: Path | str | None = None, **llm_options) -> RecAgent:
     """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
 
-    demos: how many demonstrations the LLM planner sees (picked by similarity);
+    demos: how many demonstrations the LLM planner sees (picked by similarity; none when
+    the embedded model carries the tuned planner adapter, which plans from its own short
+    prompt; `adapter="none"` gives the untuned model with demonstrations);
     llm_reply: let the LLM write the reply's one-sentence intro (else a template). Off by
     default for the embedded 135M model, whose sentences often named films that were not
     in the results (the guard then discards them) and read poorly.
@@ -41,7 +43,9 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     planner = None
     if chat_model is not None:
         picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
-        planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
+        tuned = getattr(chat_model, "adapter", None) is not None
+        planner = LLMPlanner(chat_model, toolkit.catalog.genres, None if tuned else picker,
+                             k=demos, style="tuned" if tuned else "demos")
     responder = Responder(chat_model if llm_reply else None,
                           lambda text: [m.title for m in extractor.index.find(text)])
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,

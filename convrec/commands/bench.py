@@ -30,6 +30,10 @@ def _register_planner(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--loop", action="store_true",
                         help="with an LLM: score the frame the agent executes after its "
                              "critic, re-plans and fallback, not the LLM's first answer")
+    parser.add_argument("--planner-adapter", default="default", metavar="ADAPTER",
+                        help="with --planner embedded: the planner LoRA adapter, default (the "
+                             "shipped one), none (the untuned model with demonstrations) or a "
+                             "folder")
     parser.add_argument("--sets", nargs="+", default=["dev", "test"], help="labeled sets")
     parser.add_argument("--limit", type=int, help="only the first N requests of each set")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
@@ -50,6 +54,8 @@ def _planner(args: argparse.Namespace, settings: Settings) -> int:
                 print(counts.line())
                 counts.__init__()
     mode = " (agent loop)" if args.loop else ""
+    if args.planner == "embedded":
+        mode += f"; adapter {args.planner_adapter}"
     print(f"planner: {args.planner}{mode}; latency is wall clock on this machine as it is now")
     return 0
 
@@ -65,8 +71,9 @@ def _planner_function(args: argparse.Namespace, settings: Settings):
     from convrec.agent.assemble import build_agent
     from convrec.eval import agent_bench
 
+    options = {"adapter": args.planner_adapter} if args.planner == "embedded" else {}
     agent = build_agent(settings.home, llm=args.planner, dataset=settings.dataset,
-                        profiles_path=settings.home / "bench-profiles.sqlite")
+                        profiles_path=settings.home / "bench-profiles.sqlite", **options)
     if args.loop:
         counts = agent_bench.LoopCounts()
         return agent_bench.loop_plan(agent, counts), counts

@@ -11,8 +11,11 @@ from convrec.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    train = subparsers.add_parser("train", help="train a recommender and save it to the cache")
-    _add_common(train)
+    train = subparsers.add_parser(
+        "train", help="train a recommender (or the planner adapter) and save it to the cache")
+    _add_common(train, extra=("planner",))
+    train.add_argument("--out", help="planner only: where to write the adapter (default: "
+                       "$CONVREC_HOME/models/llm/planner_adapter)")
     train.set_defaults(handler=_train)
     score = subparsers.add_parser(
         "evaluate", help="HR@10, NDCG@10, MRR@10 of a recommender on the test split"
@@ -21,14 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     score.set_defaults(handler=_evaluate)
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", required=True, choices=MODEL_NAMES, help="which recommender")
+def _add_common(parser: argparse.ArgumentParser, extra: tuple[str, ...] = ()) -> None:
+    parser.add_argument("--model", required=True, choices=(*MODEL_NAMES, *extra),
+                        help="which recommender" + (" (planner: the LLM planner's LoRA adapter)"
+                                                    if extra else ""))
     parser.add_argument("--dataset", help="dataset name (default: $CONVREC_DATASET or "
                         "movielens-100k)")
     parser.add_argument("-k", type=int, default=10, help="cut-off of the metrics (default 10)")
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
+    if args.model == "planner":
+        from convrec.commands.train_planner import train_planner
+
+        return train_planner(args, settings)
     dataset = args.dataset or settings.dataset
     split = load_split(settings.home, dataset)
     model, seconds = train_model(args.model, split, show_progress=True)
