@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from convrec.recsys.data import Split
+from convrec.recsys.metrics import evaluate
 from convrec.recsys.protocol import ModelFitError, Recommender, UserContext
 
 logger = logging.getLogger(__name__)
@@ -298,7 +299,7 @@ class SASRec(Recommender):
         scheduler = _warmup_cosine(optimizer, cfg.warmup_epochs * steps_per_epoch,
                                    cfg.max_epochs * steps_per_epoch)
         sampled = cfg.uses_sampled_loss(self.n_items)
-        valid = _valid_targets(split)
+        validate = not split.valid.empty
         best, best_state, checks_since_best = -1.0, None, 0
         self.history = []
         start = time.perf_counter()
@@ -307,9 +308,9 @@ class SASRec(Recommender):
             loss = self._train_epoch(sequences, optimizer, scheduler, rng, generator, sampled)
             elapsed = time.perf_counter() - start
             out_of_time = cfg.max_seconds is not None and elapsed >= cfg.max_seconds
-            if valid is not None and (epoch % cfg.eval_every == 0 or out_of_time
-                                      or epoch == cfg.max_epochs):
-                ndcg = self._valid_ndcg(*valid)
+            if validate and (epoch % cfg.eval_every == 0 or out_of_time
+                             or epoch == cfg.max_epochs):
+                ndcg = evaluate(self, split, k=10, part="valid")["ndcg@10"]
                 self.history.append({"epoch": epoch, "seconds": elapsed, "loss": loss,
                                      "valid_ndcg@10": ndcg})
                 epochs.set_postfix(loss=f"{loss:.3f}", valid_ndcg=f"{ndcg:.4f}")
@@ -355,20 +356,6 @@ class SASRec(Recommender):
             count += len(batch)
         return total / count
 
-    def _valid_ndcg(self, users: np.ndarray, targets: np.ndarray) -> float:
-        """NDCG@10 of the valid item, full ranking with training items excluded."""
-        gains = []
-        for begin in range(0, len(users), 256):
-            chunk = users[begin:begin + 256]
-            scores = self._predict([self._seen[u] for u in chunk])
-            for row, user in enumerate(chunk):
-                scores[row, self._seen[user]] = -np.inf
-            target = targets[begin:begin + 256]
-            target_scores = scores[np.arange(len(chunk)), target]
-            rank = (scores > target_scores[:, None]).sum(axis=1)
-            gains.append(np.where(rank < 10, 1.0 / np.log2(rank + 2.0), 0.0))
-        return float(np.concatenate(gains).mean())
-
     # --- inference ---
 
     def _predict(self, sequences: list[np.ndarray]) -> np.ndarray:
@@ -404,12 +391,6 @@ class SASRec(Recommender):
 
     def _config(self) -> dict[str, Any]:
         return {f.name: getattr(self.config, f.name) for f in fields(self.config)}
-
-
-def _valid_targets(split: Split) -> tuple[np.ndarray, np.ndarray] | None:
-    if split.valid.empty:
-        return None
-    return (split.valid["user_id"].to_numpy(np.int64), split.valid["item_id"].to_numpy(np.int64))
 
 
 def _warmup_cosine(optimizer: torch.optim.Optimizer, warmup: int, total: int
