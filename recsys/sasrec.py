@@ -38,8 +38,9 @@ class SASRecConfig:
     """Hyper-parameters. The defaults were chosen on ML-100K's VALID split (NDCG@10, full
     ranking): width 128 beat 64 (0.111 vs 0.108) and matched 256 at half the cost; dropout
     0.2 beat 0.5, ~0.3 the same; label smoothing 0.1, weight decay 0.1, lr 3e-3, two heads and
-    random windows of long sequences changed nothing beyond noise (+-0.002). 16 epochs of
-    cosine decay reach the plateau (~40 CPU-seconds on one thread)."""
+    random windows of long sequences, 3 blocks and max_len 100/200 changed nothing beyond
+    noise (+-0.002); untied output embeddings lost 0.02. Batches of 32 reach the plateau
+    (0.112) in 10 epochs of cosine decay, ~25 CPU-seconds on one thread."""
 
     max_len: int = 50  # attention window: the last `max_len` items of a sequence
     hidden: int = 128  # embedding / model width C
@@ -51,10 +52,10 @@ class SASRecConfig:
     lr: float = 1e-3
     weight_decay: float = 0.0
     warmup_epochs: int = 2  # linear warm-up, then cosine decay to 0 over `max_epochs`
-    batch_size: int = 64
-    max_epochs: int = 16
+    batch_size: int = 32
+    max_epochs: int = 10
     max_seconds: float | None = None  # stop training after this wall time (checked per epoch)
-    eval_every: int = 2  # epochs between valid NDCG@10 checks
+    eval_every: int = 1  # epochs between valid NDCG@10 checks
     patience: int = 3  # checks without improvement before stopping
     random_crop: bool = False  # long sequences: train on a random window, not only the end
     loss: str = "auto"  # "full", "sampled", or "auto": sampled from `sampled_from_items` on
