@@ -129,7 +129,8 @@ class Recommender(abc.ABC):
         scores = (vectors @ vectors[item_id]) / (norms * norms[item_id])
         allowed = self._allowed_mask(items, [item_id])
         scores = np.where(allowed, scores, -np.inf).astype(np.float32)
-        return _top_k(scores[None, :], N)
+        ids, top = _top_k(scores[None, :], N)
+        return ids[0], top[0]
 
     def save(self, path: Path) -> None:
         """Save to one .npz file (arrays + config), atomically."""

@@ -26,6 +26,14 @@ def test_a_session_gets_unseen_items_best_first(fitted):
     assert np.all(np.diff(scores) <= 0)
 
 
+def test_similar_items_has_the_shape_of_a_single_recommendation(personal_model):
+    ids, scores = personal_model.similar_items(12, N=4)
+    assert ids.shape == scores.shape == (4,)
+    assert 12 not in ids and set(ids) <= set(range(10, 20))  # its own block, not itself
+    restricted, _ = personal_model.similar_items(12, N=3, items=[0, 1, 15])
+    assert restricted[0] == 15 and set(restricted.tolist()) <= {0, 1, 15}
+
+
 def test_batch_equals_single(fitted):
     users = [0, 5, 21, UserContext(sequence=(12, 13)), UserContext(user_id=3, sequence=(15,))]
     batch_ids, batch_scores = fitted.recommend(users, N=5)
