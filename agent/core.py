@@ -133,7 +133,7 @@ class RecAgent:
     def _turn_input(self, session_id: str, session: _Session, text: str, n: int,
                     truncated: bool) -> TurnInput:
         profile = self.profiles.get(session_id)
-        excluded = frozenset({*profile.excluded_ids(), *session.shown})
+        excluded = frozenset({*profile.excluded_ids(), *profile.liked, *session.shown})
         sequence = [*profile.seen, *(i for i in profile.liked if i not in set(profile.seen))]
         notes = (f"(I read the first {MAX_MESSAGE_CHARS:,} characters of your message.)",) \
             if truncated else ()
