@@ -86,8 +86,8 @@ class AgentBench:
             f"== agent ({self.llm})",
             f"cold start      {self.build_seconds + self.first_turn_seconds:6.2f} s "
             f"(build {self.build_seconds:.2f} s + first turn {self.first_turn_seconds:.2f} s)",
-            f"turn p50        {statistics.median(ordered):6.2f} s over {n} turns",
-            f"turn p95        {p95:6.2f} s",
+            f"turn p50        {statistics.median(ordered):6.3f} s over {n} turns",
+            f"turn p95        {p95:6.3f} s",
             f"re-planned      {self.replans / n:6.0%} of turns",
             f"fell back       {self.fallbacks / n:6.0%} of turns",
             f"peak memory     {self.peak_rss_mb:6.0f} MB (max RSS of this process)",
