@@ -24,7 +24,7 @@ from convrec.agent import planner_phrases as P
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame, merge_frames, shift_years
 from convrec.recsys.catalog import Catalog
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DECADE_WORDS = {1920: "twenties", 1930: "thirties", 1940: "forties", 1950: "fifties",
                 1960: "sixties", 1970: "seventies", 1980: "eighties", 1990: "nineties"}
 NEAR_DUPLICATE = 90  # rapidfuzz token_set_ratio at or above this counts as the same request
@@ -159,12 +159,20 @@ class CorpusWriter:
         movies = self.pick(P.MOVIES)
         if len(genres) == 1:
             if self.rng.random() < 0.5:
-                return self.pick(P.GENRE_NOUN[genres[0]])
-            return f"{self.pick(P.GENRE_ADJ[genres[0]])} {movies}"
-        adjectives = [self.pick(P.GENRE_ADJ[g]) for g in genres]
-        if self.rng.random() < 0.3:
+                return self.slip(self.pick(P.GENRE_NOUN[genres[0]]))
+            return f"{self.slip(self.pick(P.GENRE_ADJ[genres[0]]))} {movies}"
+        adjectives = [self.slip(self.pick(P.GENRE_ADJ[g])) for g in genres]
+        roll = self.rng.random()
+        if roll < 0.4:
+            first, second = self.rng.sample(list(genres), 2)
+            return f"{self.pick(P.GENRE_ADJ[first])} {self.pick(P.GENRE_HEAD[second])}"
+        if roll < 0.6:
             return " and ".join(adjectives) + f" {movies}"
         return " ".join(adjectives) + f" {movies}"
+
+    def slip(self, word: str) -> str:
+        """A genre word, now and then with a typo ("horor", "comdy")."""
+        return typo(word, self.rng) if self.rng.random() < 0.1 else word
 
     def refused(self, genre: str) -> str:
         form = self.pick(P.EXCLUDE_GENRE)
@@ -172,7 +180,7 @@ class CorpusWriter:
         return form.format(g=re.sub(r"^(an?|something) ", "", word))
 
     def some_genres(self, most: int = 2) -> list[str]:
-        count = 1 if self.rng.random() < 0.8 or most < 2 else 2
+        count = 1 if self.rng.random() < 0.7 or most < 2 else 2
         return sorted(self.rng.sample(self.genres, count), key=self.genres.index)
 
     # --- requests --------------------------------------------------------------------------
@@ -182,10 +190,11 @@ class CorpusWriter:
         rng, frame = self.rng, {}
         genres = self.some_genres() if rng.random() < 0.7 else []
         years = self.years() if rng.random() < 0.45 else None
-        popularity = rng.choice(["popular", "obscure"]) if rng.random() < 0.12 else None
-        topic = None
-        if rng.random() < 0.12:
-            topic = self.pick(P.TOPICS)
+        popularity = rng.choice(["popular", "obscure"]) if rng.random() < 0.16 else None
+        topic, topic_first = None, False
+        if rng.random() < 0.14:
+            topic_first = rng.random() < 0.4
+            topic = self.pick(P.TOPIC_ADJ if topic_first else P.TOPICS)
         elif rng.random() < 0.03:
             phrase, query, genre = self.pick(P.GENRE_TOPICS)
             topic = (phrase, query)
@@ -198,6 +207,8 @@ class CorpusWriter:
             if rng.random() < 0.18 else []
         core = self.genre_words(genres) if genres else self.pick(
             ["movies", "films", "something", "anything", "a movie", "a film", "stuff"])
+        if topic_first:
+            core = f"{topic[0]} {core}" if genres else f"{topic[0]} {self.pick(P.MOVIES)}"
         pre, post = [], []
         if popularity:
             if rng.random() < 0.7:
@@ -213,7 +224,7 @@ class CorpusWriter:
                 pre.append(years.text)
             else:
                 post.append(_as_tail(years) if years.before_noun else years.text)
-        if topic:
+        if topic and not topic_first:
             post.append(topic[0])
         if liked:
             names = _join([t.mention for t in liked])
@@ -291,23 +302,23 @@ class CorpusWriter:
 
     def _cue(self, previous: RequestFrame) -> tuple[str, dict]:
         roll = self.rng.random()
-        if roll < 0.1:
+        if roll < 0.08:
             return self.pick(P.MORE_LIKE_THAT), {}
-        if roll < 0.25:
+        if roll < 0.3:
             direction = "older" if self.rng.random() < 0.55 else "newer"
             low, high = shift_years(previous, direction, self.latest)
             return self.pick(P.OLDER if direction == "older" else P.NEWER), \
                 {"year_min": low, "year_max": high}
-        if roll < 0.4:
+        if roll < 0.43:
             genre = self.pick([g for g in self.genres if g not in previous.genres])
             word = self.pick(P.GENRE_NOUN[genre] + P.GENRE_ADJ[genre])
             return self.pick(P.INSTEAD).format(g=word), {"genres": [genre]}
-        if roll < 0.5:
+        if roll < 0.52:
             genre = self.pick([g for g in self.genres if g not in previous.genres])
             text = self.pick(P.ALSO_GENRE).format(a=self.pick(P.GENRE_ADJ[genre]))
             genres = sorted({*previous.genres, genre}, key=self.genres.index)
             return text, {"genres": genres}
-        if roll < 0.62:
+        if roll < 0.63:
             genre = self.pick([g for g in self.genres if g not in previous.genres])
             return self.pick(["", "also ", "and ", "but "]) + self.refused(genre), \
                 {"exclude_genres": [genre]}
@@ -377,7 +388,7 @@ def _join(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-MIX = (("recommend", 0.5), ("refinement", 0.25), ("info", 0.1), ("chat", 0.09), ("empty", 0.06))
+MIX = (("recommend", 0.5), ("refinement", 0.25), ("info", 0.1), ("chat", 0.08), ("empty", 0.07))
 
 
 def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:

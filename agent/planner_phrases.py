@@ -59,6 +59,33 @@ GENRE_NOUN: dict[str, tuple[str, ...]] = {
     "Western": ("westerns", "a western", "cowboy films", "cowboy movies", "oaters"),
 }
 
+# Genre -> a head noun that an adjective of another genre can precede ("romantic comedy").
+GENRE_HEAD: dict[str, tuple[str, ...]] = {
+    "Comedy": ("comedy", "comedies"), "Drama": ("drama", "dramas"),
+    "Thriller": ("thriller", "thrillers"), "Western": ("western", "westerns"),
+    "Musical": ("musical", "musicals"), "Mystery": ("mystery", "mysteries"),
+    "Documentary": ("documentary", "documentaries"), "Romance": ("romance", "romances"),
+    "Adventure": ("adventure", "adventures"), "Horror": ("horror", "horror flick"),
+    "Fantasy": ("fantasy", "fantasy film"), "Sci-Fi": ("sci-fi", "sci fi"),
+    "Action": ("action flick", "action movie"), "Animation": ("cartoon", "cartoons"),
+    "War": ("war film", "war movie"), "Crime": ("crime movie", "crime story"),
+    "Children's": ("kids movie", "family film"), "Film-Noir": ("noir", "film noir"),
+}
+
+# Topics written before "movie(s)" ("heist movie", "vampire films"): a query, no genre.
+TOPIC_ADJ: tuple[tuple[str, str], ...] = (
+    ("heist", "heist"), ("vampire", "vampire"), ("sports", "sports"), ("road trip", "road trip"),
+    ("zombie", "zombie"), ("spy", "spy"), ("pirate", "pirate"), ("boxing", "boxing"),
+    ("dinosaur", "dinosaur"), ("christmas", "christmas"), ("prison", "prison"),
+    ("superhero", "superhero"), ("time travel", "time travel"), ("shark", "shark"),
+    ("werewolf", "werewolf"), ("samurai", "samurai"), ("submarine", "submarine"),
+    ("robot", "robot"), ("alien invasion", "alien invasion"), ("baseball", "baseball"),
+    ("high school", "high school"), ("dance", "dance"), ("biker", "biker"),
+    ("haunted house", "haunted house"), ("courtroom", "courtroom"), ("ninja", "ninja"),
+    ("surfing", "surfing"), ("hacker", "hacker"), ("dog", "dog"), ("horse", "horse"),
+    ("Disney", "Disney"), ("Pixar", "Pixar"), ("Bond", "Bond"), ("Tom Cruise", "Tom Cruise"),
+)
+
 # Ways to refuse a genre; {g} is a genre adjective or noun.
 EXCLUDE_GENRE = ("no {g}", "nothing {g}", "not {g}", "without {g}", "but no {g}",
                  "nothing too {g}", "I hate {g}", "skip the {g}", "no {g} please",
@@ -156,7 +183,10 @@ EMPTY_REQUESTS = ("surprise me", "recommend something", "what should I watch?",
                   "what's good?", "recommend a movie", "got any recommendations?",
                   "something good to watch", "I need a movie", "any movie tips?",
                   "what would you recommend", "help me pick a film", "something good please",
-                  "a movie for tonight", "give me your best picks")
+                  "a movie for tonight", "give me your best picks", "what's a good film",
+                  "a good movie please", "something nice", "any good films?",
+                  "recommend me something great", "show me something fun",
+                  "what's worth watching", "I want a great movie")
 
 INFO_TEMPLATES = ("what year is {t}?", "when did {t} come out", "what year did {t} come out?",
                   "tell me about {t}", "tell me more about {t}", "who directed {t}?",

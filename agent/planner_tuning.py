@@ -49,7 +49,7 @@ class TuningConfig:
     eval_every: int = 60
     dev_subset: int = 64
     patience: int = 4
-    time_budget_s: float = 50 * 60
+    time_budget_s: float = 45 * 60
     # One thread: on a shared 2-core machine a step took 2 s on one thread and 9-47 s on two.
     threads: int = 1
     bf16: bool = True  # autocast matmuls to bfloat16 (AMX/AVX512-BF16 CPUs: about 1.8x)
