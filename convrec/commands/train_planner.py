@@ -15,12 +15,13 @@ from convrec.settings import Settings
 
 
 def train_planner(args: argparse.Namespace, settings: Settings) -> int:
-    from convrec.agent.llm_embedded import embedded_model_dir, llm_cache_dir, sha256
+    from convrec.agent.llm_embedded import embedded_model_dir, llm_cache_dir
     from convrec.agent.planner_corpus import CorpusExample, build_corpus
     from convrec.agent.planner_tuning import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled
     from convrec.recsys.catalog import Catalog
     from convrec.recsys.fetch import dataset_dir
+    from convrec.recsys.io import sha256_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TuningConfig()
@@ -36,7 +37,7 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     dev = [CorpusExample(e.message, e.previous, e.expected) for e in load_labeled("dev")]
     base = embedded_model_dir(settings.home)
     result = train_adapter(base, corpus, dev, config, out)
-    card = write_model_card(out, base, sha256(base / "model.safetensors"), config, counts,
+    card = write_model_card(out, base, sha256_of(base / "model.safetensors"), config, counts,
                             result)
     print(f"planner adapter: {result.steps} steps in {result.seconds / 60:.1f} min, best dev "
           f"loss {result.best_dev_loss:.4f} at step {result.best_step}; saved to {out} "
