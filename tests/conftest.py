@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from convrec.agent.llm import register_backend, unregister_backend
+from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.data import Dataset, Split, leave_one_out
 from convrec.recsys.fetch import MOVIELENS_100K, dataset_dir, fetch
@@ -33,3 +36,14 @@ def split(ml100k: Dataset) -> Split:
 @pytest.fixture(scope="session")
 def catalog(home: Path) -> Catalog:
     return Catalog(dataset_dir(home, MOVIELENS_100K) / "catalog.sqlite")
+
+
+@pytest.fixture
+def scripted() -> Iterator[ScriptedChatModel]:
+    """A scripted chat model registered as the `scripted` LLM backend, always unregistered."""
+    model = ScriptedChatModel()
+    register_backend(scripted_backend(model))
+    try:
+        yield model
+    finally:
+        unregister_backend("scripted")

@@ -8,22 +8,12 @@ import pytest
 
 from convrec.agent.assemble import build_agent
 from convrec.agent.core import RecAgent
-from convrec.agent.llm import LLMConnectionError, register_backend, unregister_backend
-from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
+from convrec.agent.llm import LLMConnectionError
+from convrec.agent.llm_testing import ScriptedChatModel
 
 
 def frame(**slots) -> str:
     return json.dumps(slots)
-
-
-@pytest.fixture
-def scripted():
-    model = ScriptedChatModel()
-    register_backend(scripted_backend(model))
-    try:
-        yield model
-    finally:
-        unregister_backend("scripted")
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ import pytest
 
 from convrec.agent.assemble import build_agent
 from convrec.agent.core import RecAgent
-from convrec.agent.llm import register_backend, unregister_backend
-from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
 from convrec.agent.planner import LLMPlanner
 from convrec.memory.profile import ProfileStore
 from convrec.recsys.catalog import Catalog
@@ -28,16 +26,6 @@ def agent(home: Path, tmp_path_factory: pytest.TempPathFactory) -> RecAgent:
                         profiles_path=tmp_path_factory.mktemp("profiles") / "p.sqlite")
     built.chat("recommend 90s sci-fi", "warm-up")  # loads the models once for every test
     return built
-
-
-@pytest.fixture
-def scripted() -> Iterator[ScriptedChatModel]:
-    model = ScriptedChatModel()
-    register_backend(scripted_backend(model))
-    try:
-        yield model
-    finally:
-        unregister_backend("scripted")
 
 
 @pytest.fixture
