@@ -17,8 +17,8 @@ from convrec.tools.toolkit import Toolkit
 log = logging.getLogger(__name__)
 
 DETERMINISTIC = "deterministic"
-# The rankers an agent uses are trained on first use when the cache has none (about 30 s
-# for SASRec on 2 cores, 1 s for ALS), so a fresh install ranks with them from the start.
+# The rankers an agent uses are trained when the agent is first built on a cache that has
+# none (about 30 s for SASRec on 2 cores, 1 s for ALS), so a fresh install ranks with them.
 TRAINED_ON_FIRST_USE = ("als", "sasrec")
 
 
@@ -41,6 +41,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     home = Path(home).expanduser() if home is not None else default_home()
     toolkit = Toolkit.from_home(home, dataset, chroma_host=chroma_host, chroma_port=chroma_port,
                                 train_missing=TRAINED_ON_FIRST_USE)
+    for name in TRAINED_ON_FIRST_USE:  # load (or train, once) now rather than mid-turn
+        toolkit.models.get(name)
     extractor = SlotExtractor(toolkit.catalog)
     fallback = ExtractorPlanner(extractor.extract)
     chat_model = None if llm == DETERMINISTIC else get_chat_model(llm, **llm_options)
