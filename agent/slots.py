@@ -119,6 +119,9 @@ def find_popularity(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     return ("popular" if popular else None), spans
 
 
+_NEGATED_LIKE = re.compile(r"\b(?:nothing|not|none|no)\s+(?:\w+\s+){0,2}?(?:like|similar to)\b")
+
+
 def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
     """What the user means by each mentioned title: liked, not wanted, or already seen."""
     roles: list[Role] = []
@@ -142,7 +145,12 @@ def _role_before(gap: str) -> Role | None:
     cues = [(m.start(), "exclude") for m in _NEG_ANY.finditer(tail)]
     cues += [(m.start(), "seen") for m in _SEEN.finditer(tail)]
     cues += [(m.start(), "similar") for m in _LIKE.finditer(tail)]
-    return max(cues)[1] if cues else None  # type: ignore[return-value]
+    if not cues:
+        return None
+    start, role = max(cues)
+    if role == "similar" and any(m.end() > start for m in _NEGATED_LIKE.finditer(tail)):
+        return "exclude"  # "nothing like X", "not anything similar to X": X itself is out
+    return role  # type: ignore[return-value]
 
 
 def _role_after(after: str) -> Role | None:

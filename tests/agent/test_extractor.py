@@ -33,6 +33,14 @@ def test_liked_title_becomes_similar_to(extractor):
     assert extractor.extract("movies like the godfather").similar_to == ["The Godfather"]
 
 
+def test_nothing_like_a_title_excludes_it_instead_of_asking_for_more_of_it(extractor):
+    frame = extractor.extract("some 90s sci-fi, nothing like Independence Day")
+    assert frame.exclude_titles == ["Independence Day (ID4)"] and frame.similar_to == []
+    assert frame.genres == ["Sci-Fi"] and (frame.year_min, frame.year_max) == (1990, 1999)
+    assert extractor.extract("sci-fi but not anything like Men in Black").exclude_titles == [
+        "Men in Black"]
+
+
 def test_something_older_refines_previous_request(extractor):
     previous = extractor.extract("recommend 90s sci-fi")
     frame = extractor.extract("something older", previous)
