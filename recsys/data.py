@@ -128,8 +128,7 @@ class Split:
     """Leave-one-out by timestamp.
 
     Per user, interactions are ordered by timestamp; ties in time keep the order of the
-    source file (a stable sort), as RecBole does. MovieLens-100K's `u.data` and RecBole's
-    `ml-100k.inter` list the ratings in the same order, so both sources give the same split.
+    source file (a stable sort), as RecBole does.
     The last item is test, the second-last valid, the rest train. Users with fewer than 3
     interactions keep everything in train and have no valid/test row.
     """
