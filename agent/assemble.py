@@ -17,6 +17,7 @@ from convrec.tools.toolkit import Toolkit
 log = logging.getLogger(__name__)
 
 DETERMINISTIC = "deterministic"
+EMBEDDED = "embedded"
 # The rankers an agent uses are trained when the agent is first built on a cache that has
 # none (about 30 s for SASRec on 2 cores, 1 s for ALS), so a fresh install ranks with them.
 TRAINED_ON_FIRST_USE = ("als", "sasrec")
@@ -26,12 +27,16 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 dataset: str = "movielens-100k", *, max_replans: int = 2,
                 demos: int = 3, llm_reply: bool | None = None, deadline_seconds: float = 30.0,
                 chroma_host: str | None = None, chroma_port: int = 8000,
-                profiles_path: Path | str | None = None, **llm_options) -> RecAgent:
+                profiles_path: Path | str | None = None, planner_adapter: str = "default",
+                **llm_options) -> RecAgent:
     """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
 
-    demos: how many demonstrations the LLM planner sees (picked by similarity; none when
-    the embedded model carries the tuned planner adapter, which plans from its own short
-    prompt; `adapter="none"` gives the untuned model with demonstrations);
+    demos: how many demonstrations the LLM planner sees (picked by similarity);
+    planner_adapter: with `llm="embedded"`, the planner runs the model merged with this LoRA
+    adapter ("default": the one shipped in convrec.agent/data/planner_adapter, or a folder)
+    from its own short prompt with no demonstrations; "none" plans with the untuned model and
+    `demos` demonstrations. Only the planner gets the adapter: the tuned model writes frames
+    and nothing else, so an LLM-written reply uses the untuned model;
     llm_reply: let the LLM write the reply's one-sentence intro (else a template). Off by
     default for the embedded 135M model, whose sentences often named films that were not
     in the results (the guard then discards them) and read poorly.
@@ -45,13 +50,17 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
         toolkit.models.get(name)
     extractor = SlotExtractor(toolkit.catalog)
     fallback = ExtractorPlanner(extractor.extract)
-    chat_model = None if llm == DETERMINISTIC else get_chat_model(llm, **llm_options)
+    tuned = llm == EMBEDDED and planner_adapter.lower() != "none"
+    chat_model = None if llm == DETERMINISTIC or (tuned and not llm_reply) else \
+        get_chat_model(llm, **llm_options)
     planner = None
-    if chat_model is not None:
-        picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
-        tuned = getattr(chat_model, "adapter", None) is not None
-        planner = LLMPlanner(chat_model, toolkit.catalog.genres, None if tuned else picker,
-                             k=demos, style="tuned" if tuned else "demos")
+    if llm != DETERMINISTIC:
+        if tuned:
+            planner = LLMPlanner(get_chat_model(llm, adapter=planner_adapter, **llm_options),
+                                 toolkit.catalog.genres, style="tuned")
+        else:
+            picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
+            planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
     responder = Responder(chat_model if llm_reply else None,
                           lambda text: [m.title for m in extractor.index.find(text)])
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,

@@ -196,9 +196,10 @@ class EmbeddedOptions(LocalOptions):
     """Options of the embedded backend: `home` is the cache ($CONVREC_HOME by default)."""
 
     home: Path | None = None
-    adapter: str = Field(default="default", description=(
-        "planner LoRA adapter merged into the model: default (shipped with convrec), none "
-        "(the untuned model) or a folder holding a peft adapter"))
+    adapter: str = Field(default="none", description=(
+        "planner LoRA adapter merged into the model: none (the general chat model), default "
+        "(the planner adapter shipped with convrec; the model then only writes request "
+        "frames) or a folder holding a peft adapter"))
 
 
 def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:

@@ -71,9 +71,9 @@ def _planner_function(args: argparse.Namespace, settings: Settings):
     from convrec.agent.assemble import build_agent
     from convrec.eval import agent_bench
 
-    options = {"adapter": args.planner_adapter} if args.planner == "embedded" else {}
     agent = build_agent(settings.home, llm=args.planner, dataset=settings.dataset,
-                        profiles_path=settings.home / "bench-profiles.sqlite", **options)
+                        profiles_path=settings.home / "bench-profiles.sqlite",
+                        planner_adapter=args.planner_adapter)
     if args.loop:
         counts = agent_bench.LoopCounts()
         return agent_bench.loop_plan(agent, counts), counts

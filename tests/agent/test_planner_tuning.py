@@ -10,6 +10,7 @@ from convrec.agent.assemble import build_agent
 from convrec.agent.compiler import CompileContext, compile_plan, ground
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, frame_schema
+from convrec.agent.llm import get_chat_model
 from convrec.agent.planner import PlanRequest
 from convrec.agent.planner_corpus import (
     CorpusExample,
@@ -100,6 +101,16 @@ def test_shipped_adapter_is_the_default_and_plans_without_demonstrations(tuned):
     planner = tuned.parts.planner
     assert planner.style == "tuned" and planner.picker is None
     assert planner.llm.adapter is not None
+    # the general embedded chat model stays untuned (the tuned one only writes frames)
+    assert get_chat_model("embedded").adapter is None
+
+
+def test_no_adapter_plans_with_the_untuned_model_and_demonstrations(home, tmp_path):
+    agent = build_agent(home, llm="embedded", planner_adapter="none",
+                        profiles_path=tmp_path / "profiles.sqlite")
+    planner = agent.parts.planner
+    assert planner.style == "demos" and planner.picker is not None
+    assert planner.llm.adapter is None
 
 
 def test_tuned_planner_reads_horror_before_1970(tuned):
