@@ -27,7 +27,8 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     config = TuningConfig()
     out = Path(args.out).expanduser() if args.out else \
         llm_cache_dir(settings.home) / "planner_adapter"
-    catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
+    dataset = args.dataset or settings.dataset
+    catalog = Catalog(dataset_dir(settings.home, dataset) / "catalog.sqlite")
     held_out = [e.message for name in PLANNER_SETS if has_labeled_set(name)
                 for e in load_labeled(name)]
     corpus, counts = build_corpus(catalog, config.corpus_size, config.seed, held_out)
