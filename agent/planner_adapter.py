@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
+
+from convrec.recsys.io import atomic_dir
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +77,7 @@ def merge(base: Path, adapter: Path, folder: Path) -> None:
                                                      dtype=torch.float32)
         merged = PeftModel.from_pretrained(model, adapter).merge_and_unload()
         tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    tmp = Path(tempfile.mkdtemp(dir=base.parent, prefix=f".{folder.name}-"))
-    try:
+    with atomic_dir(folder) as tmp:
         merged.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / DONE_MARKER).write_text(f"base={base.name} adapter={adapter}\n")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
