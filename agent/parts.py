@@ -16,6 +16,7 @@ from convrec.tools.toolkit import Toolkit
 
 class Planner(Protocol):
     source: str
+    accepts_feedback: bool  # False: a failed plan goes straight to the fallback
 
     def plan(self, request: PlanRequest) -> RequestFrame: ...
 

@@ -105,6 +105,10 @@ class LLMPlanner:
         self.llm = llm
         self.schema = frame_schema(genres)
         self.style = style
+        # The tuned model never saw the critic's advice in training: a re-plan with it only
+        # leaves its training distribution (measured: the re-plans invented years and
+        # genres), so a failed tuned plan goes straight to the deterministic fallback.
+        self.accepts_feedback = style == "demos"
         self.system = TUNED_SYSTEM if style == "tuned" else \
             SYSTEM_PROMPT.format(genres=", ".join(genres))
         self.picker = picker if style == "demos" else None
@@ -134,6 +138,7 @@ class ExtractorPlanner:
     """The deterministic planner: the slot extractor's frame."""
 
     source = "extractor"
+    accepts_feedback = False
 
     def __init__(self, extract: Callable[[str, RequestFrame | None], RequestFrame]):
         self.extract = extract

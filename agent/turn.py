@@ -111,6 +111,8 @@ class Turn:
                 break
             if frame == last:  # greedy decoding repeated itself: another try would too
                 use_fallback = True
+            if not self.parts.planner.accepts_feedback:
+                use_fallback = True
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==

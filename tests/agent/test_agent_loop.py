@@ -64,6 +64,14 @@ def test_a_plan_repeated_word_for_word_goes_straight_to_the_fallback(agent, scri
     assert all(is_90s_scifi(i) for i in reply.items)
 
 
+def test_a_planner_that_takes_no_advice_falls_back_after_its_first_miss(agent, scripted):
+    agent.parts.planner.accepts_feedback = False  # as the tuned planner, trained without it
+    scripted.replies = [frame(genres=["Comedy"]), frame(genres=["Drama"])]
+    reply = agent.chat("recommend 90s sci-fi", "s")
+    assert [p.source for p in reply.trace.plans] == ["llm", "fallback"]
+    assert len(scripted.history) == 1 and all(is_90s_scifi(i) for i in reply.items)
+
+
 def test_invalid_json_and_unknown_genres_are_counted_and_recovered(agent, scripted):
     scripted.replies = ["{not json", frame(genres=["Space Westerns"]),
                         frame(genres=["Sci-Fi"], year_min=1990, year_max=1999)]
