@@ -7,14 +7,14 @@ import json
 import socket
 import threading
 import time
-from enum import Enum
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Literal
 
 import pytest
-from pydantic import BaseModel, Field
 
+from convrec.agent.bench_llm import GENRES, SYSTEM
+from convrec.agent.bench_llm import BenchFrame as Frame
+from convrec.agent.bench_llm import BenchGenre as Genre
 from convrec.agent.llm import (
     GenerationLimitError,
     LLMConnectionError,
@@ -31,24 +31,6 @@ from convrec.agent.llm import (
 )
 from convrec.agent.llm_embedded import embedded_model_dir
 from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
-
-GENRES = ["Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
-          "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
-          "Thriller", "War", "Western"]
-Genre = Enum("Genre", {g: g for g in GENRES}, type=str)
-
-
-class Frame(BaseModel):
-    intent: Literal["recommend", "info", "chat"]
-    genres: list[Genre] = Field(max_length=3)
-    year_min: int | None
-    year_max: int | None
-    titles: list[str] = Field(max_length=3)
-
-
-SYSTEM = ("Read the user's message about movies and fill a JSON frame: intent (recommend, info "
-          "or chat), genres they want, year_min and year_max (or null), titles they mention.")
-
 
 # --- registry -------------------------------------------------------------------------------
 
