@@ -134,7 +134,8 @@ class RecAgent:
                     truncated: bool) -> TurnInput:
         profile = self.profiles.get(session_id)
         excluded = frozenset({*profile.excluded_ids(), *profile.liked, *session.shown})
-        sequence = [*profile.seen, *(i for i in profile.liked if i not in set(profile.seen))]
+        seen = set(profile.seen)
+        sequence = [*profile.seen, *(i for i in profile.liked if i not in seen)]
         notes = (f"(I read the first {MAX_MESSAGE_CHARS:,} characters of your message.)",) \
             if truncated else ()
         return TurnInput(text, session.frame, excluded, sequence,
