@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from convrec.agent.frame import RequestFrame, merge_frames, shift_years
-from convrec.agent.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS
+from convrec.agent.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS, REQUEST_WORDS
 from convrec.agent.slots import find_genres, find_popularity, soft_query, title_roles
 from convrec.agent.title_index import Mention, TitleIndex, fold
 from convrec.agent.years import YearSlots, parse_years
@@ -26,13 +26,15 @@ _CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are y
 _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
                         r"that|something (?:completely|totally|entirely) different|new search|"
                         r"different question|new request|from scratch)\b")
-_REFINE = re.compile(r"\b(?:instead|rather|what about|how about|older|newer|earlier|later|"
+_REFINE = re.compile(r"\b(?:instead|rather|actually|what about|how about|older|newer|earlier|later|"
                      r"more recent|more like|like (?:that|this|those|these|them|it)|same|also|"
                      r"too|as well|but|only|just|now|less|more|even|again|another|other|"
                      r"else|make it|make them|similar|ones|them|those|these|seen it|sure|"
                      r"any more|switch|prefer|funnier|scarier|lighter|darker)\b")
-_REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to)\b")
+_REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to|"
+                      r"actually(?!,? (?:make|also|add|and)\b))\b")
 _WORD = re.compile(r"[a-z0-9']+")
+_TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 
 
 class SlotExtractor:
@@ -53,7 +55,7 @@ class SlotExtractor:
         mentions = self.index.find(message)
         if mentions and self._is_question(folded, mentions):
             return RequestFrame(intent="info", about=[m.title for m in mentions])
-        work = _blank(folded, [(m.start, m.end) for m in mentions])
+        work = _blank(folded, [(m.start, _title_end(folded, m)) for m in mentions])
         years = parse_years(work, self.latest_year)
         work = _blank(work, years.spans)
         popularity, spans = find_popularity(work)
@@ -77,6 +79,8 @@ class SlotExtractor:
         if years.relative is not None and not years.found:
             low, high = shift_years(None, years.relative, self.latest_year)
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
+        if not frame.has_constraints() and _is_small_talk(folded):
+            return RequestFrame(intent="chat")
         return frame
 
     @staticmethod
@@ -133,6 +137,18 @@ def _is_chat(folded: str) -> bool:
     if not words or not set(words) <= CHAT_WORDS:
         return False
     return bool(set(words) & CHAT_REQUIRED) or _CHAT_PHRASE.search(folded) is not None
+
+
+def _is_small_talk(folded: str) -> bool:
+    """A message with no slot, a chit-chat word ("lol", "thanks") and no request word."""
+    words = set(re.findall(r"[a-z0-9]+", folded.replace("'s", "")))
+    return bool(words & CHAT_REQUIRED) and not words & REQUEST_WORDS
+
+
+def _title_end(folded: str, mention: Mention) -> int:
+    """End of a title mention, with the title's own year after it: "Heat (1995)"."""
+    match = _TITLE_YEAR.match(folded, mention.end)
+    return match.end() if match else mention.end
 
 
 def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:

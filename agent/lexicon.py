@@ -45,12 +45,18 @@ GENRE_HINTS: dict[str, str] = {"kung fu": "Action", "martial arts": "Action",
 POPULAR = ("popular", "well known", "well-known", "famous", "mainstream", "blockbuster",
            "blockbusters", "crowd pleaser", "crowd pleasers", "crowd-pleaser",
            "crowd-pleasers", "everyone has seen", "everybody has seen", "big hits", "hits",
-           "most watched", "most-watched", "classics everyone knows")
+           "most watched", "most-watched", "classics everyone knows", "everyone knows",
+           "everybody knows", "everyone's seen", "everybody's seen", "everyone has heard of",
+           "everyone loves", "everybody loves", "crowd favorite", "crowd favorites",
+           "crowd favourite", "crowd favourites", "widely known", "household name")
 OBSCURE = ("hidden gem", "hidden gems", "obscure", "underrated", "under-rated",
            "lesser known", "lesser-known", "little known", "little-known", "unknown",
            "less mainstream", "less popular", "less known", "off the beaten path",
            "nobody has heard of", "no one has heard of", "not many people", "under the radar",
-           "overlooked", "indie")
+           "overlooked", "indie", "not many ppl", "not many folks", "few people know",
+           "few people have heard of", "hardly anyone", "hardly anybody", "nobody knows",
+           "no one knows", "nobody's heard of", "no one's heard of", "nobody has seen",
+           "no one has seen", "not many have heard of", "not widely known", "not that well known")
 
 # Words that put a following genre or title out of the request.
 NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "everything but",
@@ -61,7 +67,8 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
              "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too",
              "not in the mood for", "no more of", "enough of", "not feeling", "isn't", "isnt",
-             "aren't", "arent", "wasn't", "is not", "are not")
+             "aren't", "arent", "wasn't", "is not", "are not", "neither of us", "none of us",
+             "neither of them", "none of them", "nobody here", "no one here", "neither")
 # A title after these was seen (left out unless the user also liked it).
 SEEN = ("seen", "saw", "watched", "watching", "already", "finished")
 # A title after these is one the user liked (similar_to).
@@ -74,7 +81,11 @@ LIKE_AFTER = ("was awesome", "was amazing", "was great", "was so good", "was fan
               "was brilliant", "was good", "is awesome", "is amazing", "is great", "rocks",
               "loved it", "loved both", "loved them", "liked it", "liked both", "enjoyed it",
               "it was amazing", "it was great", "it was awesome", "like it", "like that",
-              "like this", "similar", "more of that", "more like that", "more like it")
+              "like this", "similar", "more of that", "more like that", "more like it",
+              "was incredible", "is incredible", "were incredible", "were amazing",
+              "were great", "were awesome", "was excellent", "fan here", "fans here",
+              "is my fav", "is my favorite", "is my favourite", "are my favs",
+              "are my favorites", "are my favourites", "my all time favorite")
 # After a title: the user does not want it.
 EXCLUDE_AFTER = ("seen it", "saw it", "watched it", "already seen", "already", "again",
                  "is bad", "was bad", "was awful", "sucked", "was boring")
@@ -86,7 +97,10 @@ INFO_PATTERNS = (
     r"\bwho (?:directed|made|stars|starred|is in|was in|acts|plays|wrote)\b",
     r"\btell me (?:more |a bit |something )?about\b", r"\bwhat do you know about\b",
     r"\binfo(?:rmation)? (?:on|about)\b", r"\bdetails (?:on|about|of)\b",
-    r"^(?:so |and |ok |hey )?what(?:'s| is| was) \S.* about\b",
+    r"^(?:so |and |ok |hey )?what(?:'s|s| is| was) \S.* about\b",
+    r"\bwho(?:'s|s| is| was| are| were) in\b", r"\b(?:cast|director|plot) of\b",
+    r"\bwhich (?:one )?(?:came|come|was|is|were) (?:out )?(?:first|earlier|later|older|"
+    r"newer|longer|shorter)\b",
     r"^(?:so |and |ok |hey )?(?:have|did|do) you (?:ever )?(?:heard|hear|seen|see|know)\b",
     r"\bhow (?:popular|good|long|scary|famous|well known|long ago|old|funny) (?:is|was)\b",
     r"^compare\b", r"\bdifference between\b", r"\bwhat(?:'s| is) the (?:year|genre)\b",
@@ -100,12 +114,12 @@ thanks thank thx ty cheers you a lot so much very many cool great nice awesome p
 okay alright bye goodbye see ya later for now how are is it going doing today who what can do
 lol haha hahaha hehe greetings appreciate sounds fine yes yeah yep no nope sure the your name
 oh ah hmm um please that's that thats all help me tell about yourself bot dear friend buddy
-pal again much appreciated love it this
+pal again much appreciated love it this i needed all set never mind nevermind
 """.split())
 # ...but these words alone are not a conversation opener worth a chat reply by themselves.
 CHAT_REQUIRED = frozenset("""
 hi hello hey heya hiya howdy yo sup thanks thank thx ty cheers bye goodbye lol haha hahaha
-hehe greetings morning evening afternoon who how appreciate appreciated
+hehe greetings morning evening afternoon who how appreciate appreciated mind nevermind
 """.split()) | {"what can", "can you"}
 
 # Words that carry no content for the soft query.
@@ -137,5 +151,15 @@ trying try check sounds sound fine cheers whatever everyone everybody someone so
 people person he's she's it's that's what's there's here's who's dark nicer nicest
 possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
-knows gem gems
+knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
+award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
+incredible beloved praised you're youre you've we're they're forget scratch
+""".split())
+# Genre words that name no genre in these phrases ("live action" is not Action).
+NOT_GENRE = ("live action", "live-action", "action figure", "action figures")
+# Words of a message that asks for something; chit-chat without a slot has none of them.
+REQUEST_WORDS = frozenset("""
+recommend recommendation recommendations suggest suggestion suggestions movie movies film
+films flick flicks watch something anything show give want looking find more another else
+other options ideas pick similar like instead need any some
 """.split())

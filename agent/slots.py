@@ -20,6 +20,7 @@ from convrec.agent.lexicon import (
     LIKE,
     LIKE_AFTER,
     NEGATIONS,
+    NOT_GENRE,
     OBSCURE,
     POPULAR,
     SEEN,
@@ -45,6 +46,11 @@ for _genre, _words in GENRE_SYNONYMS.items():
         _GENRE_OF.setdefault(_word, []).append(_genre)
 _GENRES = _phrase_regex(_GENRE_OF)
 _HINTS = _phrase_regex(GENRE_HINTS)
+_NOT_GENRE = _phrase_regex(NOT_GENRE)
+# "for my 6 year old", "two-year-olds": children of twelve or younger.
+_CHILD_AGE = re.compile(r"(?<![\w-])(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|"
+                        r"nine|ten|eleven|twelve)[- ](?:year|yr)s?[- ]olds?(?![\w-])")
+CHILDREN = "Children's"
 _FUZZY_WORDS = [w for w in _GENRE_OF if " " not in w and len(w) >= 5 and w.isalpha()]
 _NEGATION = re.compile(r"(?<![\w'])(" + "|".join(re.escape(n) for n in
                                                   sorted(NEGATIONS, key=len, reverse=True))
@@ -58,7 +64,7 @@ _LIKE_AFTER = _phrase_regex(LIKE_AFTER)
 _EXCLUDE_AFTER = _phrase_regex(EXCLUDE_AFTER)
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _QUERY_LEADS = re.compile(r"(?<![\w-])(?:about|with|involving|featuring|starring|set in|"
-                          r"set during|based on|fan of|where)\s+(?P<body>[^.,;!?]+)")
+                          r"set during|based on|fan of|where|more)\s+(?P<body>[^.,;!?]+)")
 _QUERY_UNTIL = re.compile(r"\b(?:but|from|before|after|since|that|which|please|pls|like|"
                           r"and (?:not|no|nothing))\b")
 _NOUN_BEFORE_MOVIE = re.compile(r"(?P<body>(?:[a-z][\w'-]*\s+){1,2})"
@@ -89,11 +95,14 @@ def negated_at(text: str, start: int) -> bool:
 
 def find_genres(text: str, genres: Sequence[str]) -> list[Hit]:
     """Genre mentions (synonyms, then typo-tolerant single words), each maybe negated."""
+    text = _NOT_GENRE.sub(lambda m: " " * len(m.group()), text)
     hits = [Hit(m.start(), m.end(), genre, negated_at(text, m.start()))
             for m in _GENRES.finditer(text) for genre in _GENRE_OF[m.group(1)]
             if genre in genres]
     hits += [Hit(m.start(), m.end(), GENRE_HINTS[m.group(1)], negated_at(text, m.start()),
                  hint=True) for m in _HINTS.finditer(text) if GENRE_HINTS[m.group(1)] in genres]
+    if CHILDREN in genres:
+        hits += [Hit(m.start(), m.end(), CHILDREN) for m in _CHILD_AGE.finditer(text)]
     used = [(h.start, h.end) for h in hits]
     for match in _WORDS.finditer(text):
         word = match.group()

@@ -15,7 +15,7 @@ from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
 
 _DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
                  "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
-_Y = r"(?:18[89]\d|19\d\d|20\d\d)"
+_Y = r"(?:18[89]\d|19\d\d|20\d\d|'\d\d(?!'?s\b))"  # '95 is 1995
 _D = (r"(?:(?:18|19|20)?\d0\s?'?s|'\d0'?s|" + "|".join(_DECADE_WORDS) + ")")
 _T = rf"(?:the\s+)?(?:(?:early|mid|middle|late)[- ]?)?(?:{_D}|{_Y})"
 _B = r"(?<![\w'])"
@@ -69,13 +69,21 @@ def term_range(term: str) -> tuple[int, int]:
     if qualifier:
         term = term[qualifier.end():]
     if re.fullmatch(_Y, term):
-        year = int(term)
+        year = _full_year(term)
         return year, year
     start = _decade_start(term)
     if qualifier is None:
         return start, start + 9
     return {"early": (start, start + 3), "late": (start + 7, start + 9)}.get(
         qualifier.group(1), (start + 4, start + 6))
+
+
+def _full_year(term: str) -> int:
+    """1995 from "1995" or "'95" (two digits below 20 are 20xx)."""
+    if not term.startswith("'"):
+        return int(term)
+    value = int(term[1:])
+    return (2000 if value < 20 else 1900) + value
 
 
 def _decade_start(term: str) -> int:

@@ -90,3 +90,79 @@ def test_dev_set_accuracy_floor_and_speed(extractor):
         extractor.extract(message)
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.005
+
+
+def test_every_title_of_a_list_shares_the_cue_before_it(extractor):
+    assert extractor.extract("i liked heat and casino").similar_to == ["Heat", "Casino"]
+    frame = extractor.extract("heist movies, i loved reservoir dogs and heat")
+    assert frame.similar_to == ["Reservoir Dogs", "Heat"] and frame.query is not None
+    assert extractor.extract("braveheart and rob roy fan here").similar_to == [
+        "Braveheart", "Rob Roy"]
+
+
+def test_liked_and_disliked_titles_in_one_sentence(extractor):
+    frame = extractor.extract("i loved clerks but hated mallrats")
+    assert frame.similar_to == ["Clerks"] and frame.exclude_titles == ["Mallrats"]
+    frame = extractor.extract("twelve monkeys and brazil are my favorites")
+    assert frame.similar_to == ["Twelve Monkeys", "Brazil"]
+
+
+def test_short_forms_of_titles_built_from_the_catalog(extractor):
+    assert extractor.extract("movies like LA Confidential").similar_to == ["L.A. Confidential"]
+    assert extractor.extract("the godfather 2 was incredible").similar_to == [
+        "The Godfather: Part II"]
+    assert extractor.extract("who is in t2").about == ["Terminator 2: Judgment Day"]
+    assert extractor.extract("i liked dr. strangelove").similar_to == [
+        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb"]
+
+
+def test_a_sequel_number_is_not_a_typo_of_another(extractor):
+    frame = extractor.extract("what year did the godfather part iii come out")
+    assert "The Godfather: Part II" not in frame.about
+
+
+def test_questions_about_titles_are_info(extractor):
+    assert extractor.extract("whos in jaws") == RequestFrame(intent="info", about=["Jaws"])
+    frame = extractor.extract("which came out first, twister or fargo")
+    assert frame.intent == "info" and frame.about == ["Twister", "Fargo"]
+
+
+def test_abbreviated_years_and_a_title_s_own_year(extractor):
+    frame = extractor.extract("westerns from '62")
+    assert frame.genres == ["Western"] and (frame.year_min, frame.year_max) == (1962, 1962)
+    frame = extractor.extract("thrillers between '75 and '79")
+    assert (frame.year_min, frame.year_max) == (1975, 1979)
+    frame = extractor.extract("movies like Fargo (1996) but funnier")
+    assert frame.similar_to == ["Fargo"] and frame.year_min is None and frame.year_max is None
+
+
+def test_genre_words_in_context(extractor):
+    assert extractor.extract("a movie for my 4-year-old").genres == ["Children's"]
+    assert extractor.extract("a film for my 40 year old husband").genres == []
+    assert "Action" not in extractor.extract("live-action fairy tale films").genres
+    frame = extractor.extract("my wife and i both love romance but neither of us likes war")
+    assert frame.genres == ["Romance"] and frame.exclude_genres == ["War"]
+
+
+def test_popularity_paraphrases(extractor):
+    assert extractor.extract("a film nobody knows about").popularity == "obscure"
+    assert extractor.extract("a movie everyone has heard of").popularity == "popular"
+
+
+def test_quality_words_and_asides_are_not_a_query(extractor):
+    assert extractor.extract("acclaimed war films") == RequestFrame(genres=["War"])
+    assert extractor.extract("btw i already saw fargo") == RequestFrame(
+        exclude_titles=["Fargo"])
+
+
+def test_small_talk_without_a_request_is_chat(extractor):
+    assert extractor.extract("you're awesome, thanks").intent == "chat"
+    assert extractor.extract("haha you beat my sister at this").intent == "chat"
+    assert extractor.extract("lol recommend something scary").genres == ["Horror"]
+
+
+def test_actually_replaces_the_previous_genre(extractor):
+    previous = extractor.extract("90s comedies")
+    frame = extractor.extract("actually, a western would be better", previous)
+    assert frame.refine and frame.genres == ["Western"]
+    assert (frame.year_min, frame.year_max) == (1990, 1999)
