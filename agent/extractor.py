@@ -34,6 +34,10 @@ _REFINE = re.compile(r"\b(?:instead|rather|actually|what about|how about|older|n
 _REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to|"
                       r"actually(?!,? (?:make|also|add|and)\b))\b")
 _WORD = re.compile(r"[a-z0-9']+")
+# Praise for the assistant: chit-chat, and "funnier" in it asks for no comedy.
+_COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |way |just |the |"
+                         r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
+                         r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 
 
@@ -55,7 +59,8 @@ class SlotExtractor:
         mentions = self.index.find(message)
         if mentions and self._is_question(folded, mentions):
             return RequestFrame(intent="info", about=[m.title for m in mentions])
-        work = _blank(folded, [(m.start, _title_end(folded, m)) for m in mentions])
+        work = _blank(folded, [(m.start, _title_end(folded, m)) for m in mentions]
+                      + [m.span() for m in _COMPLIMENT.finditer(folded)])
         years = parse_years(work, self.latest_year)
         work = _blank(work, years.spans)
         popularity, spans = find_popularity(work)
@@ -140,9 +145,11 @@ def _is_chat(folded: str) -> bool:
 
 
 def _is_small_talk(folded: str) -> bool:
-    """A message with no slot, a chit-chat word ("lol", "thanks") and no request word."""
-    words = set(re.findall(r"[a-z0-9]+", folded.replace("'s", "")))
-    return bool(words & CHAT_REQUIRED) and not words & REQUEST_WORDS
+    """A message with no slot, a chit-chat word or praise ("lol", "thanks", "you rock") and
+    no request word."""
+    praise = _COMPLIMENT.search(folded) is not None
+    words = set(re.findall(r"[a-z0-9]+", _COMPLIMENT.sub(" ", folded).replace("'s", "")))
+    return not words & REQUEST_WORDS and (praise or bool(words & CHAT_REQUIRED))
 
 
 def _title_end(folded: str, mention: Mention) -> int:

@@ -153,7 +153,8 @@ possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
-incredible beloved praised you're youre you've we're they're forget scratch
+incredible beloved praised terrible awful meh lame options choices picks recs
+bunch you're youre you've we're they're forget scratch
 """.split())
 # Genre words that name no genre in these phrases ("live action" is not Action).
 NOT_GENRE = ("live action", "live-action", "action figure", "action figures")
@@ -161,5 +162,6 @@ NOT_GENRE = ("live action", "live-action", "action figure", "action figures")
 REQUEST_WORDS = frozenset("""
 recommend recommendation recommendations suggest suggestion suggestions movie movies film
 films flick flicks watch something anything show give want looking find more another else
-other options ideas pick similar like instead need any some
+other options ideas pick similar like instead need any some see should could can would
+what which tonight good best rec recs
 """.split())

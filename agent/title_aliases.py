@@ -20,6 +20,9 @@ _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
           "ix": "9"}
 _ARABIC = {v: k for k, v in _ROMAN.items()}
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split()) if i >= 2}
+_DIGITS = {v: k for k, v in _NUMBER_WORDS.items()}
 _SEQUEL = re.compile(r"^(?:the |a |an )?(?P<word>[a-z]{3,}) (?P<number>[2-9])$")
 
 
@@ -45,20 +48,24 @@ def alternative_head(outside: str) -> str | None:
 
 
 def numeral_aliases(key: str) -> list[str]:
-    """The key with sequel numerals swapped: "godfather part ii" -> "godfather part 2",
-    "godfather 2", "godfather ii"; "terminator 2" -> "terminator ii"."""
+    """The key with numbers in other forms: "godfather part ii" -> "godfather part 2",
+    "godfather 2", "godfather ii"; "terminator 2" -> "terminator ii"; "twelve monkeys" ->
+    "12 monkeys" (roman numerals only after the first word: "I", "V" start sentences)."""
     words = key.split()
     if len(words) < 2:
         return []
     out: list[str] = []
-    for i, word in enumerate(words[1:], start=1):
-        other = _ROMAN.get(word) or _ARABIC.get(word)
-        if other is None:
+    for i, word in enumerate(words):
+        forms = [_NUMBER_WORDS.get(word) or _DIGITS.get(word)]
+        if i >= 1:
+            forms += [_ROMAN.get(word), _ARABIC.get(word)]
+        others = [f for f in forms if f]
+        if not others:
             continue
-        for number in (word, other):
+        for number in (word, *others):
             swapped = [*words[:i], number, *words[i + 1:]]
             out.append(" ".join(swapped))
-            if words[i - 1] == "part" and i >= 2:
+            if i >= 2 and words[i - 1] == "part":
                 out.append(" ".join([*words[:i - 1], number, *words[i + 1:]]))
     return [k for k in dict.fromkeys(out) if k != key]
 

@@ -39,7 +39,8 @@ _WORD = re.compile(r"[a-z0-9]+|&")
 # Words right before a one-word title that make it a title mention.
 _CUES = frozenset("""
 like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
-of not except hated hate called named titled movie film besides did does
+of not except hated hate called named titled movie film besides did does directed starred
+starring remake sequel prequel
 """.split())
 _TO_CUES = frozenset("similar compared close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.
@@ -52,7 +53,7 @@ _CUE_BEFORE = re.compile(r"(?:\b(?:aren't|isn't|wasn't|weren't|arent|isnt|wasnt|
 _CUE_AFTER = re.compile(r"\s*(?:fans? here\b|(?:was|is|were|are) (?:so |really |just |"
                         r"absolutely )?(?:incredible|amazing|awesome|brilliant|fantastic|"
                         r"excellent|a masterpiece|(?:my |the )?(?:fav|favs|favorite|"
-                        r"favorites|favourite|favourites|best))\b)")
+                        r"favorites|favourite|favourites|best))\b|about\W*$)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|(?:and|or|nor|&|plus)\s+)$")
 # Titles that are also everyday request words: never taken from a list of titles alone.
 _UNLISTABLE = frozenset(w for words in GENRE_SYNONYMS.values() for w in words)

@@ -42,8 +42,9 @@ _RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemp
                      r"new(?!\s+(?:york|jersey|orleans|zealand|england|mexico|wave|age|"
                      r"hampshire|delhi))(?!-))\b")
 _NEWER = re.compile(r"\b(?:newer|more recent|more modern|later ones|fresher)\b")
-_OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!too )(?<!not )\b(?:old(?!\s+(?:man|woman|"
-                  r"lady|men|friend|friends|school))|oldies|classics?|golden age|vintage|"
+_OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!yr )(?<!yrs )(?<!yr-)(?<!too )(?<!not )"
+                  r"\b(?:old(?!\s+(?:man|woman|lady|men|friend|friends|school))|oldies|"
+                  r"classics?|golden age|vintage|"
                   r"black and white|black-and-white|the older the better)\b")
 _OLDER = re.compile(r"(?<!the )\b(?:older|earlier|more classic|before that)\b")
 

@@ -112,6 +112,8 @@ def test_short_forms_of_titles_built_from_the_catalog(extractor):
     assert extractor.extract("the godfather 2 was incredible").similar_to == [
         "The Godfather: Part II"]
     assert extractor.extract("who is in t2").about == ["Terminator 2: Judgment Day"]
+    assert extractor.extract("seen 12 monkeys, twister and fargo").exclude_titles == [
+        "Twelve Monkeys", "Twister", "Fargo"]
     assert extractor.extract("i liked dr. strangelove").similar_to == [
         "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb"]
 
@@ -125,6 +127,7 @@ def test_questions_about_titles_are_info(extractor):
     assert extractor.extract("whos in jaws") == RequestFrame(intent="info", about=["Jaws"])
     frame = extractor.extract("which came out first, twister or fargo")
     assert frame.intent == "info" and frame.about == ["Twister", "Fargo"]
+    assert extractor.extract("who directed heat").about == ["Heat"]
 
 
 def test_abbreviated_years_and_a_title_s_own_year(extractor):
@@ -139,6 +142,7 @@ def test_abbreviated_years_and_a_title_s_own_year(extractor):
 def test_genre_words_in_context(extractor):
     assert extractor.extract("a movie for my 4-year-old").genres == ["Children's"]
     assert extractor.extract("a film for my 40 year old husband").genres == []
+    assert extractor.extract("a movie for a 3 yr old") == RequestFrame(genres=["Children's"])
     assert "Action" not in extractor.extract("live-action fairy tale films").genres
     frame = extractor.extract("my wife and i both love romance but neither of us likes war")
     assert frame.genres == ["Romance"] and frame.exclude_genres == ["War"]
@@ -158,7 +162,10 @@ def test_quality_words_and_asides_are_not_a_query(extractor):
 def test_small_talk_without_a_request_is_chat(extractor):
     assert extractor.extract("you're awesome, thanks").intent == "chat"
     assert extractor.extract("haha you beat my sister at this").intent == "chat"
+    assert extractor.extract("you rock, thanks a bunch").intent == "chat"
     assert extractor.extract("lol recommend something scary").genres == ["Horror"]
+    assert extractor.extract("hey, what should i see").intent == "recommend"
+    assert extractor.extract("give me more options") == RequestFrame()
 
 
 def test_actually_replaces_the_previous_genre(extractor):
