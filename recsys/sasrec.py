@@ -4,7 +4,8 @@ Three parts kept apart, as in nanoGPT/gSASRec:
 - `SASRecNet`, the torch module: embedding layer (item + positional), causal self-attention
   blocks, `encode` (sequence -> hidden states) and `predict` (scores of candidate items at the
   last position). Inputs are tensors of item ids shifted by one (0 is padding).
-- the training losses: full softmax cross-entropy over the catalog at every position, or a
+- the training losses: full softmax cross-entropy over the catalog at every position (items
+  already in the position's prefix masked out, as evaluation excludes seen items), or a
   sampled softmax with shared uniform negatives when the catalog is large.
 - `SASRec`, the `Recommender`: batching, the training loop with early stopping on valid
   NDCG@10, save/load.
@@ -40,7 +41,14 @@ class SASRecConfig:
     0.2 beat 0.5, ~0.3 the same; label smoothing 0.1, weight decay 0.1, lr 3e-3, two heads and
     random windows of long sequences, 3 blocks and max_len 100/200 changed nothing beyond
     noise (+-0.002); untied output embeddings lost 0.02. Batches of 32 reach the plateau
-    (0.112) in 10 epochs of cosine decay, ~25 CPU-seconds on one thread."""
+    (0.112) in 10 epochs of cosine decay, ~25 CPU-seconds on one thread.
+
+    `mask_seen` (items of the prefix get no probability in the training softmax) raised valid
+    on each of 3 seeds (mean 0.1149 vs 0.1119) at no extra cost. With it, on valid (2-3
+    seeds): 15 epochs (0.1155), width 256 (0.1164, twice the time, lost on one seed), width
+    192, dropout 0.1/0.3, label smoothing 0.1 over unseen items, batch 64 with lr 2e-3, an
+    EMA of the weights, a 2-seed ensemble and training on every consecutive window of long
+    histories (0.107-0.109) did not help."""
 
     max_len: int = 50  # attention window: the last `max_len` items of a sequence
     hidden: int = 128  # embedding / model width C
@@ -49,6 +57,7 @@ class SASRecConfig:
     dropout: float = 0.2
     tie_weights: bool = True  # output layer = input item embeddings (as in the paper)
     label_smoothing: float = 0.0
+    mask_seen: bool = True  # full softmax: items already in a position's prefix get -inf
     lr: float = 1e-3
     weight_decay: float = 0.0
     warmup_epochs: int = 2  # linear warm-up, then cosine decay to 0 over `max_epochs`
@@ -199,13 +208,24 @@ class SASRecNet(nn.Module):
 
 
 def full_softmax_loss(net: SASRecNet, hidden: torch.Tensor, targets: torch.Tensor,
-                      label_smoothing: float = 0.0) -> torch.Tensor:
+                      label_smoothing: float = 0.0, seen: torch.Tensor | None = None
+                      ) -> torch.Tensor:
     """Cross-entropy over the whole catalog at every non-padding position.
 
-    hidden (N, C) states of the positions, targets (N,) next item ids (0-based).
+    hidden (N, C) states of the positions, targets (N,) next item ids (0-based). With `seen`
+    (N, n_items) bool, those items are left out of each position's softmax (the target never
+    is) and label smoothing spreads over the remaining items only.
     """
     logits = hidden @ net.output_embeddings().T  # (N, n_items)
-    return F.cross_entropy(logits, targets, label_smoothing=label_smoothing)
+    if seen is None:
+        return F.cross_entropy(logits, targets, label_smoothing=label_smoothing)
+    seen = seen.scatter(1, targets[:, None], False)  # (N, n_items)
+    log_probs = torch.log_softmax(logits.masked_fill(seen, float("-inf")), dim=1)
+    nll = -log_probs.gather(1, targets[:, None]).squeeze(1)  # (N,)
+    if label_smoothing == 0.0:
+        return nll.mean()
+    uniform = -log_probs.masked_fill(seen, 0.0).sum(1) / (~seen).sum(1)  # (N,)
+    return ((1.0 - label_smoothing) * nll + label_smoothing * uniform).mean()
 
 
 def sampled_softmax_loss(net: SASRecNet, hidden: torch.Tensor, targets: torch.Tensor,
@@ -255,6 +275,16 @@ def training_batch(sequences: list[np.ndarray], max_len: int, rng: np.random.Gen
     y = pad_left(targets, max_len) - 1
     y[x == PAD] = -100
     return x, y
+
+
+def seen_mask(inputs: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, n_items: int
+              ) -> torch.Tensor:
+    """(N, n_items) bool: True where the item is in inputs[rows[n], :cols[n] + 1], the prefix
+    position (rows[n], cols[n]) of the (B, T) input ids has seen."""
+    B, T = inputs.shape
+    first = torch.full((B, n_items + 1), T, dtype=torch.long)  # first position of each id
+    first.scatter_reduce_(1, inputs, torch.arange(T).expand(B, T), reduce="amin")
+    return first[rows, 1:] <= cols[:, None]  # (N, n_items)
 
 
 # --- the recommender ----------------------------------------------------------------------
@@ -340,13 +370,15 @@ class SASRec(Recommender):
             batch = [sequences[i] for i in order[begin:begin + cfg.batch_size]]
             x, y = training_batch(batch, cfg.max_len, rng if cfg.random_crop else None)
             inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
-            keep = targets >= 0  # (B, T)
-            hidden = self.net(inputs)[keep]  # (N, C)
+            rows, cols = (targets >= 0).nonzero(as_tuple=True)  # (N,), (N,): non-padding
+            hidden = self.net(inputs)[rows, cols]  # (N, C)
             if sampled:
-                loss = sampled_softmax_loss(self.net, hidden, targets[keep], cfg.n_negatives,
-                                            generator)
+                loss = sampled_softmax_loss(self.net, hidden, targets[rows, cols],
+                                            cfg.n_negatives, generator)
             else:
-                loss = full_softmax_loss(self.net, hidden, targets[keep], cfg.label_smoothing)
+                seen = seen_mask(inputs, rows, cols, self.n_items) if cfg.mask_seen else None
+                loss = full_softmax_loss(self.net, hidden, targets[rows, cols],
+                                         cfg.label_smoothing, seen)
             if not torch.isfinite(loss):
                 raise ModelFitError("SASRec loss became NaN/inf; lower lr or raise dropout")
             optimizer.zero_grad(set_to_none=True)

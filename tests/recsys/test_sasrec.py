@@ -9,9 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from convrec.recsys.protocol import Recommender, UserContext
-from convrec.recsys.sasrec import SASRec, SASRecConfig, SASRecNet, training_batch
+from convrec.recsys.sasrec import (
+    SASRec,
+    SASRecConfig,
+    SASRecNet,
+    full_softmax_loss,
+    seen_mask,
+    training_batch,
+)
 
 from .conftest import make_split
 
@@ -109,6 +117,27 @@ def test_training_targets_are_the_next_items_at_every_position():
     x, y = training_batch([np.array([4, 5, 6]), np.array([9])], max_len=4, rng=None)
     assert x.tolist() == [[0, 0, 5, 6], [0, 0, 0, 0]]  # input ids are item + 1
     assert y.tolist() == [[-100, -100, 5, 6], [-100, -100, -100, -100]]
+
+
+def test_each_position_sees_exactly_its_prefix():
+    inputs = torch.tensor([[0, 2, 3, 4]])  # padding, then items 1, 2, 3
+    rows, cols = torch.tensor([0, 0, 0]), torch.tensor([1, 2, 3])
+    seen = seen_mask(inputs, rows, cols, n_items=5)
+    assert [row.nonzero().ravel().tolist() for row in seen] == [[1], [1, 2], [1, 2, 3]]
+
+
+def test_the_training_softmax_leaves_out_seen_items_but_never_the_target():
+    torch.manual_seed(0)
+    net = SASRecNet(SASRecConfig(max_len=4, hidden=8), n_items=6)
+    hidden, targets = torch.randn(2, 8), torch.tensor([4, 1])
+    seen = torch.tensor([[1, 1, 0, 0, 0, 0], [0, 1, 0, 1, 0, 0]], dtype=torch.bool)
+    logits = hidden @ net.output_embeddings().T
+    first, second = logits[0, 2:][None], logits[1, [0, 1, 2, 4, 5]][None]  # unseen only
+    for smoothing in (0.0, 0.1):
+        expected = (F.cross_entropy(first, torch.tensor([2]), label_smoothing=smoothing)
+                    + F.cross_entropy(second, torch.tensor([1]), label_smoothing=smoothing)) / 2
+        loss = full_softmax_loss(net, hidden, targets, smoothing, seen)
+        torch.testing.assert_close(loss, expected)  # item 1, seen, is still row 2's target
 
 
 def test_padding_does_not_change_the_prediction():
