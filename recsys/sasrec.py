@@ -7,8 +7,9 @@ Three parts kept apart, as in nanoGPT/gSASRec:
 - the training losses: full softmax cross-entropy over the catalog at every position (items
   already in the position's prefix masked out, as evaluation excludes seen items), or a
   sampled softmax with shared uniform negatives when the catalog is large.
-- `SASRec`, the `Recommender`: batching, the training loop with early stopping on valid
-  NDCG@10, save/load.
+- `SASRec`, the `Recommender`: the training loop (on train + valid for a fixed number of
+  epochs, or on train with early stopping on valid NDCG@10), save/load. Batching helpers
+  live in `convrec.recsys.sasrec_batching`.
 """
 
 from __future__ import annotations
@@ -28,30 +29,37 @@ from torch import nn
 from convrec.recsys.data import Split
 from convrec.recsys.metrics import evaluate
 from convrec.recsys.protocol import ModelFitError, Recommender, UserContext
+from convrec.recsys.sasrec_batching import PAD, pad_left, seen_mask, training_batch
 
 logger = logging.getLogger(__name__)
 
-PAD = 0  # input id of padding; item i is input id i + 1
+__all__ = ["SASRec", "SASRecConfig", "SASRecNet", "full_softmax_loss", "pad_left",
+           "sampled_softmax_loss", "seen_mask", "training_batch"]
 
 
 @dataclass
 class SASRecConfig:
     """Hyper-parameters. The defaults were chosen on ML-100K's VALID split (NDCG@10, full
-    ranking): width 128 beat 64 (0.111 vs 0.108) and matched 256 at half the cost; dropout
-    0.2 beat 0.5, ~0.3 the same; label smoothing 0.1, weight decay 0.1, lr 3e-3, two heads and
-    random windows of long sequences, 3 blocks and max_len 100/200 changed nothing beyond
-    noise (+-0.002); untied output embeddings lost 0.02. Batches of 32 reach the plateau
-    (0.112) in 10 epochs of cosine decay, ~25 CPU-seconds on one thread.
+    ranking; 3 seeds where stated): dropout 0.2 beat 0.5, ~0.3 the same; label smoothing,
+    weight decay 0.1, lr 3e-3, two heads, random windows of long sequences, 3 blocks and
+    max_len 100/200 changed nothing beyond noise (+-0.002); untied output embeddings lost
+    0.02. Batches of 32 reach the plateau in 10 epochs of cosine decay. `mask_seen` (items of
+    the prefix get no probability in the training softmax) raised valid on each of 3 seeds
+    (mean 0.1149 vs 0.1119). With it, width 256 had the best mean valid (0.1176/0.1199/0.1117
+    vs 0.1148/0.1174/0.1125 for 128); 15 epochs, width 192, dropout 0.1/0.3, batch 64 with lr
+    2e-3, an EMA of the weights and a 2-seed ensemble did not beat it.
 
-    `mask_seen` (items of the prefix get no probability in the training softmax) raised valid
-    on each of 3 seeds (mean 0.1149 vs 0.1119) at no extra cost. With it, on valid (2-3
-    seeds): 15 epochs (0.1155), width 256 (0.1164, twice the time, lost on one seed), width
-    192, dropout 0.1/0.3, label smoothing 0.1 over unseen items, batch 64 with lr 2e-3, an
-    EMA of the weights, a 2-seed ensemble and training on every consecutive window of long
-    histories (0.107-0.109) did not help."""
+    Final fit (`train_on_valid`): with the settings chosen, the shipped model is trained on
+    train + valid (each user's valid item ends its sequence, as it does at test time) for
+    exactly `max_epochs`, without valid checks. That protocol was itself chosen on valid, by
+    shifting the split back one item (last train item = pseudo-valid, valid = pseudo-test):
+    at width 256, 10 epochs on everything before the target scored 0.1147/0.1199/0.1093
+    (seeds 0/1/2) vs 0.1110/0.1145/0.1091 for early stopping on the held-out item, and
+    0.1135/0.1173/0.1101 at width 128. ~42 s of fitting on one thread (~22 s at 128);
+    early-stopping and then refitting on train + valid would take ~90 s at width 256."""
 
     max_len: int = 50  # attention window: the last `max_len` items of a sequence
-    hidden: int = 128  # embedding / model width C
+    hidden: int = 256  # embedding / model width C
     n_blocks: int = 2
     n_heads: int = 1
     dropout: float = 0.2
@@ -63,8 +71,10 @@ class SASRecConfig:
     warmup_epochs: int = 2  # linear warm-up, then cosine decay to 0 over `max_epochs`
     batch_size: int = 32
     max_epochs: int = 10
+    # fit on train + valid for exactly max_epochs (no early stopping; see the docstring)
+    train_on_valid: bool = True
     max_seconds: float | None = None  # stop training after this wall time (checked per epoch)
-    eval_every: int = 1  # epochs between valid NDCG@10 checks
+    eval_every: int = 1  # epochs between valid NDCG@10 checks (train_on_valid=False only)
     patience: int = 3  # checks without improvement before stopping
     random_crop: bool = False  # long sequences: train on a random window, not only the end
     loss: str = "auto"  # "full", "sampled", or "auto": sampled from `sampled_from_items` on
@@ -244,49 +254,6 @@ def sampled_softmax_loss(net: SASRecNet, hidden: torch.Tensor, targets: torch.Te
     return F.cross_entropy(logits, zeros)
 
 
-# --- batching -----------------------------------------------------------------------------
-
-
-def pad_left(sequences: list[np.ndarray], max_len: int) -> np.ndarray:
-    """Last `max_len` items of each sequence as input ids (item + 1), left-padded with 0."""
-    out = np.zeros((len(sequences), max_len), dtype=np.int64)
-    for row, seq in enumerate(sequences):
-        tail = np.asarray(seq[-max_len:], dtype=np.int64)
-        if len(tail):
-            out[row, max_len - len(tail):] = tail + 1
-    return out
-
-
-def training_batch(sequences: list[np.ndarray], max_len: int, rng: np.random.Generator | None
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs (B, T) and next-item targets (B, T) (-100 where padding) for whole sequences.
-
-    With `rng`, a sequence longer than max_len + 1 yields a random window instead of its end.
-    """
-    inputs, targets = [], []
-    for seq in sequences:
-        end = len(seq)
-        if rng is not None and end > max_len + 1:
-            end = int(rng.integers(max_len + 1, end + 1))
-        window = seq[max(0, end - max_len - 1):end]
-        inputs.append(window[:-1])
-        targets.append(window[1:])
-    x = pad_left(inputs, max_len)
-    y = pad_left(targets, max_len) - 1
-    y[x == PAD] = -100
-    return x, y
-
-
-def seen_mask(inputs: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, n_items: int
-              ) -> torch.Tensor:
-    """(N, n_items) bool: True where the item is in inputs[rows[n], :cols[n] + 1], the prefix
-    position (rows[n], cols[n]) of the (B, T) input ids has seen."""
-    B, T = inputs.shape
-    first = torch.full((B, n_items + 1), T, dtype=torch.long)  # first position of each id
-    first.scatter_reduce_(1, inputs, torch.arange(T).expand(B, T), reduce="amin")
-    return first[rows, 1:] <= cols[:, None]  # (N, n_items)
-
-
 # --- the recommender ----------------------------------------------------------------------
 
 
@@ -300,12 +267,13 @@ class SASRec(Recommender):
         base = asdict(config) if config is not None else {}
         self.config = SASRecConfig(**{**base, **overrides})
         self.net: SASRecNet | None = None
-        self.history: list[dict[str, float]] = []  # per valid check: epoch, seconds, ndcg
+        self.history: list[dict[str, float]] = []  # valid checks (none when train_on_valid)
 
     # --- training ---
 
     def _fit(self, split: Split, show_progress: bool) -> None:
-        sequences = [s for s in self._seen if len(s) >= 2]
+        known = split.sequences(include_valid=True) if self.config.train_on_valid else self._seen
+        sequences = [s for s in known if len(s) >= 2]
         if not sequences:
             raise ValueError("SASRec needs users with at least 2 training items")
         threads = torch.get_num_threads()
@@ -330,7 +298,7 @@ class SASRec(Recommender):
         scheduler = _warmup_cosine(optimizer, cfg.warmup_epochs * steps_per_epoch,
                                    cfg.max_epochs * steps_per_epoch)
         sampled = cfg.uses_sampled_loss(self.n_items)
-        validate = not split.valid.empty
+        validate = not (cfg.train_on_valid or split.valid.empty)
         best, best_state, checks_since_best = -1.0, None, 0
         self.history = []
         start = time.perf_counter()

@@ -27,9 +27,10 @@ N_ITEMS = 30
 N_USERS = 60
 TRAIN_LEN = 8
 
+# Trained on train only, with valid checks (the shipped default trains on train + valid).
 TINY = dict(max_len=10, hidden=32, n_blocks=1, n_heads=2, dropout=0.0, lr=0.01,
             batch_size=16, warmup_epochs=1, max_epochs=40, eval_every=5, patience=100,
-            num_threads=1)
+            num_threads=1, train_on_valid=False)
 
 
 def walk(user: int, length: int) -> list[int]:
@@ -81,6 +82,24 @@ def test_early_stopping_keeps_the_best_valid_check(cyclic_model):
 def test_similar_items_are_neighbours_on_the_cycle(cyclic_model):
     ids = cyclic_model.similar_items(10, N=4)[0].ravel()
     assert 10 not in ids and len(set(ids) & {8, 9, 11, 12}) >= 2
+
+
+def test_the_final_fit_on_train_and_valid_learns_the_valid_items():
+    """Every user's valid item is a newcomer, item 30, never in train: only a model trained
+    on train + valid can know it comes after the walks."""
+    newcomer = N_ITEMS
+    rows, valid, test = [], [], []
+    for user in range(N_USERS):
+        rows += [(user, item) for item in walk(user, TRAIN_LEN)]
+        valid.append((user, newcomer))
+        test.append((user, walk(user, TRAIN_LEN + 1)[-1]))
+    split = make_split(rows, N_USERS, N_ITEMS + 1, valid=valid, test=test)
+    walks = [UserContext(sequence=tuple(walk(user, TRAIN_LEN))) for user in range(N_USERS)]
+    final = SASRec(**{**TINY, "train_on_valid": True}).fit(split)
+    train_only = SASRec(**TINY).fit(split)
+    assert (final.recommend(walks, N=1)[0][:, 0] == newcomer).mean() > 0.9
+    assert (train_only.recommend(walks, N=1)[0][:, 0] == newcomer).mean() < 0.1
+    assert final.history == [] and len(train_only.history) == TINY["max_epochs"] // 5
 
 
 def test_the_sampled_loss_learns_the_walk(cyclic):
