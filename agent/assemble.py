@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 DETERMINISTIC = "deterministic"
 EMBEDDED = "embedded"
 # The rankers an agent uses are trained when the agent is first built on a cache that has
-# none (about 30 s for SASRec on 2 cores, 1 s for ALS), so a fresh install ranks with them.
+# none (about 45 s for SASRec on 2 cores, 1 s for ALS), so a fresh install ranks with them.
 TRAINED_ON_FIRST_USE = ("als", "sasrec")
 
 
@@ -57,7 +57,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     if llm != DETERMINISTIC:
         if tuned:
             planner = LLMPlanner(get_chat_model(llm, adapter=planner_adapter, **llm_options),
-                                 toolkit.catalog.genres, style="tuned")
+                                 toolkit.catalog.genres, style="tuned",
+                                 draft=extractor.extract)
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
             planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)

@@ -273,7 +273,10 @@ class SASRec(Recommender):
     # --- training ---
 
     def _fit(self, split: Split, show_progress: bool) -> None:
-        known = split.sequences(include_valid=True) if self.config.train_on_valid else self._seen
+        if self.config.train_on_valid:  # what it trains on counts as seen: never recommended
+            self._seen = [np.asarray(s, dtype=np.int64)
+                          for s in split.sequences(include_valid=True)]
+        known = self._seen
         sequences = [s for s in known if len(s) >= 2]
         if not sequences:
             raise ValueError("SASRec needs users with at least 2 training items")

@@ -100,6 +100,9 @@ def test_the_final_fit_on_train_and_valid_learns_the_valid_items():
     assert (final.recommend(walks, N=1)[0][:, 0] == newcomer).mean() > 0.9
     assert (train_only.recommend(walks, N=1)[0][:, 0] == newcomer).mean() < 0.1
     assert final.history == [] and len(train_only.history) == TINY["max_epochs"] // 5
+    # what the final fit trained on is the user's history: never recommended back to them
+    top, _ = final.recommend(list(range(N_USERS)), N=3)
+    assert not (top == newcomer).any()
 
 
 def test_the_sampled_loss_learns_the_walk(cyclic):
