@@ -8,7 +8,9 @@ reads them (the reference frame, grounded to the catalog):
   is in the catalog. A title the user stated must be in the plan; a genre or year nobody
   stated must not (small models copy values from their demonstrations). Extra titles are
   allowed: an LLM may resolve a description ("the one with the shark") to a title.
-The problems read as advice for the re-plan.
+The problems read as advice for the re-plan. A planner that was shown the extractor's frame
+as a draft (the tuned embedded planner) may overrule it: its result is reviewed against its
+own frame (`Turn` passes that frame as the reference), so only the result checks remain.
 """
 
 from __future__ import annotations

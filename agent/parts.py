@@ -17,6 +17,7 @@ from convrec.tools.toolkit import Toolkit
 class Planner(Protocol):
     source: str
     accepts_feedback: bool  # False: a failed plan goes straight to the fallback
+    checks_draft: bool  # True: it saw the extractor's frame; its own frame is the reference
 
     def plan(self, request: PlanRequest) -> RequestFrame: ...
 

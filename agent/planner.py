@@ -2,7 +2,9 @@
 
 `LLMPlanner` asks a chat model for a `RequestFrame` under the catalog's frame schema
 (constrained decoding on local models, structured output on hosted ones), with the k
-demonstrations most similar to the message in the prompt. `ExtractorPlanner` is the
+demonstrations most similar to the message in the prompt; the tuned embedded model instead
+gets no demonstrations but the slot extractor's frame as a draft, which it checks against
+the message and corrects (it was fine-tuned on that task). `ExtractorPlanner` is the
 deterministic planner: the slot extractor's frame, used alone or as the fallback.
 A re-plan sends the critic's problems back with the previous frame.
 """
@@ -35,10 +37,12 @@ about: films asked about. query: other wishes in a few words ("heist", "about a 
 popularity: popular or obscure. refine: true when the message changes the previous request;
 then write the whole updated request."""
 
-# The tuned planner's format (agent/data/planner_adapter): this one line, no demonstrations.
-TUNED_SYSTEM = "Write the film request as a compact JSON frame."
+# The tuned planner's format (agent/data/planner_adapter): this one line, no demonstrations,
+# and the slot extractor's reading of the message as a draft to check and correct.
+TUNED_SYSTEM = "Check the draft against the message; write the request as a compact JSON frame."
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+Extract = Callable[[str, RequestFrame | None], RequestFrame]
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,10 @@ class LLMPlanner:
     source = "llm"
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str], picker: DemoPicker | None = None,
-                 k: int = 3, max_new_tokens: int = 96, style: Literal["demos", "tuned"] = "demos"):
-        """style "tuned": the fine-tuned model's own short prompt (`tuned_prompt`), no demos."""
+                 k: int = 3, max_new_tokens: int = 96, style: Literal["demos", "tuned"] = "demos",
+                 draft: Extract | None = None):
+        """style "tuned": the fine-tuned model's own short prompt (`tuned_prompt`), no demos,
+        with `draft(message, previous)` (the slot extractor's frame) as the draft it checks."""
         self.llm = llm
         self.schema = frame_schema(genres)
         self.style = style
@@ -114,14 +120,21 @@ class LLMPlanner:
         self.picker = picker if style == "demos" else None
         self.k = k
         self.max_new_tokens = max_new_tokens
+        self.draft = draft if style == "tuned" else None
+        # it read the extractor's frame and may overrule it: the critic then reviews the
+        # result against this planner's frame instead of the extractor's
+        self.checks_draft = self.draft is not None
 
     def messages(self, request: PlanRequest) -> list[BaseMessage]:
         messages: list[BaseMessage] = [SystemMessage(self.system)]
         for demo in self.picker.pick(request.message, self.k) if self.picker else []:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
-        text = tuned_prompt(request.message, request.previous)[1] if self.style == "tuned" \
-            else _user_text(request.message, request.previous)
+        if self.style == "tuned":
+            draft = self.draft(request.message, request.previous) if self.draft else None
+            text = tuned_prompt(request.message, request.previous, draft)[1]
+        else:
+            text = _user_text(request.message, request.previous)
         if request.feedback and request.last_plan is not None:
             text += (f"\nYour last frame was {_frame_json(request.last_plan)}; it was wrong: "
                      + "; ".join(request.feedback) + ". Write a corrected frame.")
@@ -139,6 +152,7 @@ class ExtractorPlanner:
 
     source = "extractor"
     accepts_feedback = False
+    checks_draft = False
 
     def __init__(self, extract: Callable[[str, RequestFrame | None], RequestFrame]):
         self.extract = extract
@@ -147,10 +161,13 @@ class ExtractorPlanner:
         return self.extract(request.message, request.previous)
 
 
-def tuned_prompt(message: str, previous: RequestFrame | None) -> tuple[str, str]:
-    """(system, user) texts of the tuned planner, as trained: "Previous: {...}\\nMessage: ..."."""
+def tuned_prompt(message: str, previous: RequestFrame | None,
+                 draft: RequestFrame | None = None) -> tuple[str, str]:
+    """(system, user) texts of the tuned planner, as trained:
+    "Previous: {...}\\nMessage: ...\\nDraft: {...}" (previous and draft when there are)."""
     context = f"Previous: {_frame_json(previous)}\n" if previous else ""
-    return TUNED_SYSTEM, f"{context}Message: {message}"
+    hint = f"\nDraft: {_frame_json(draft)}" if draft is not None else ""
+    return TUNED_SYSTEM, f"{context}Message: {message}{hint}"
 
 
 def _user_text(message: str, previous: RequestFrame | None) -> str:

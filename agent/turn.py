@@ -62,6 +62,7 @@ class Attempt:
     items: list[RecommendedItem]
     execution: Execution | None
     verdict: Verdict
+    own_reference: bool = False  # reviewed against its own frame, not the extractor's
 
 
 @dataclass
@@ -104,7 +105,10 @@ class Turn:
                     self.given = _with_note(self.given, LLM_DOWN_NOTES[cause])
                 feedback = ("your answer was not a valid frame: " + (step.error or ""),)
                 continue
-            result = yield from self._execute(attempt, frame)
+            # a planner that checked the extractor's draft may overrule it: its result is
+            # reviewed against its own frame (the tools must still keep every condition)
+            own = not fallback and getattr(parts.planner, "checks_draft", False)
+            result = yield from self._execute(attempt, frame, own)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
             self.final = result
             if result.verdict.ok or fallback:
@@ -147,7 +151,8 @@ class Turn:
         return frame, PlanningStep(attempt, source, frame.compact(),
                                    time.perf_counter() - started)
 
-    def _execute(self, attempt: int, frame: RequestFrame) -> Iterator[Step]:
+    def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
+                 ) -> Iterator[Step]:
         grounded = ground(frame, self.parts.match_title)
         plan = compile_plan(grounded, self._context())
         execution = None
@@ -157,15 +162,15 @@ class Turn:
             else:
                 execution = event
         items = self._items(grounded, execution)
-        verdict = review(grounded.frame, items, self._expectations(grounded))
-        return Attempt(frame, grounded, items, execution, verdict)
+        verdict = review(grounded.frame, items, self._expectations(grounded, own_reference))
+        return Attempt(frame, grounded, items, execution, verdict, own_reference)
 
     def _drop_violations(self) -> None:
         """The last attempt failed review: keep only the items that break no stated condition."""
         final = self.final
         if final is None or final.verdict.ok or not final.items:
             return
-        expected = self._expectations(final.grounded)
+        expected = self._expectations(final.grounded, final.own_reference)
         final.items = [item for item in final.items if not violations(item, expected)]
 
     def _relax(self) -> Iterator[Step]:
@@ -195,13 +200,13 @@ class Turn:
         return self.parts.toolkit.new_bus(sorted(self.given.excluded_ids),
                                           sequence=self.given.sequence)
 
-    def _expectations(self, grounded: Grounded) -> Expectations:
+    def _expectations(self, grounded: Grounded, own_reference: bool = False) -> Expectations:
         # a question about a seen or liked film is fine; recommending it again is not
         forbidden = set() if grounded.frame.intent == "info" else {
             *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
             *grounded.similar_ids}
-        return Expectations(self.reference.frame, frozenset(forbidden),
-                            grounded.unknown_titles)
+        reference = grounded.frame if own_reference else self.reference.frame
+        return Expectations(reference, frozenset(forbidden), grounded.unknown_titles)
 
     def _items(self, grounded: Grounded, execution: Execution | None) -> list[RecommendedItem]:
         frame = grounded.frame

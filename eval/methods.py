@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BASELINES = ("pop", "sasrec")
 AGENT_PREFIX = "agent-"
+UNTUNED = "agent-embedded-untuned"  # the embedded model without the planner adapter
 MAX_REPLY_CHARS = 600
 WARM_UP_MESSAGES = ("any good comedies from the 90s?", "I liked Star Wars, more like that.")
 
@@ -144,7 +145,8 @@ def check_method_names(names: Sequence[str]) -> list[str]:
         if name not in BASELINES and not (name.startswith(AGENT_PREFIX) and
                                           len(name) > len(AGENT_PREFIX)):
             raise ValueError(f"unknown method {name!r}: choose among pop, sasrec, "
-                             "agent-deterministic, agent-embedded, agent-<llm spec>")
+                             f"agent-deterministic, agent-embedded, {UNTUNED}, "
+                             "agent-<llm spec>")
     return list(dict.fromkeys(names))
 
 
@@ -157,7 +159,11 @@ def build_method(name: str, home: Path, dataset: str, catalog: Catalog) -> Metho
     from convrec.agent.core import RecAgent
 
     start = time.perf_counter()
-    agent = RecAgent.default(home=home, llm=name[len(AGENT_PREFIX):], dataset=dataset)
+    if name == UNTUNED:
+        agent = RecAgent.default(home=home, llm="embedded", dataset=dataset,
+                                 planner_adapter="none")
+    else:
+        agent = RecAgent.default(home=home, llm=name[len(AGENT_PREFIX):], dataset=dataset)
     warm_up(agent)
     log.info("agent %s (LLM backend %s) loaded and warmed up in %.1fs", name,
              getattr(agent, "llm_name", "?"), time.perf_counter() - start)

@@ -1,8 +1,12 @@
 """The planner benchmark: frame accuracy on the labeled planner sets, and planning latency.
 
 Labeled sets are JSON lines {"id", "message", "previous": frame or null, "expected": frame,
-"tags": [...] (optional)} shipped in `convrec.eval` as data/planner_dev.jsonl (and
-data/planner_test.jsonl once written).
+"tags": [...] (optional)} shipped in `convrec.eval` as data/planner_<set>.jsonl:
+- dev: written with the extractor and the corpus generator (tune on it freely);
+- tune: the first held-out set; measured once held out, then used for tuning (the
+  extractor's rules and the planner's early stopping), so it is no longer a test;
+- test: written by hand after the planner adapter was frozen, by someone who never saw the
+  extractor, the generator or the other sets; never trained or tuned on.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from convrec.agent.frame import RequestFrame
 from convrec.eval.frame_scoring import FrameScore, score_frames
 
 Plan = Callable[[str, RequestFrame | None], RequestFrame]
-PLANNER_SETS = ("dev", "test")
+PLANNER_SETS = ("dev", "tune", "test")
 
 
 @dataclass(frozen=True)

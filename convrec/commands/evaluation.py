@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--top", type=int, default=5, help="items shown per turn (default 5)")
     parser.add_argument("--methods",
                         help="comma-separated: pop, sasrec, agent-deterministic, "
-                        f"agent-embedded, agent-<llm spec> (default {DEFAULT_METHODS}, plus "
+                        "agent-embedded, agent-embedded-untuned (without the planner adapter), "
+                        f"agent-<llm spec> (default {DEFAULT_METHODS}, plus "
                         "agent-$CONVREC_LLM when that names another backend)")
     parser.add_argument("--llm", action="append", default=[], metavar="SPEC",
                         help="also evaluate the agent on this LLM backend (e.g. "

@@ -1,27 +1,32 @@
 """`convrec train --model planner`: the tuned planner adapter, from scratch.
 
-Generates the corpus, drops every request close to one of the labeled planner sets (dev and
-test; only the counts are printed), fine-tunes LoRA on the embedded model with early stopping
-on the dev loss, and writes the adapter with its model card.
+Generates the corpus, drops every request close to one of the labeled planner sets (only the
+counts are printed), drafts each request with the slot extractor (damaging a share of the
+drafts), fine-tunes LoRA on the embedded model with early stopping on the loss of dev and
+tune requests, and writes the adapter with its model card.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import random
 from pathlib import Path
 
 from convrec.settings import Settings
 
 
 def train_planner(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.agent.extractor import SlotExtractor
     from convrec.agent.llm_embedded import embedded_model_dir, llm_cache_dir
     from convrec.agent.planner_corpus import CorpusExample, build_corpus
+    from convrec.agent.planner_drafts import DraftDamage, with_drafts
     from convrec.agent.planner_tuning import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled
     from convrec.recsys.catalog import Catalog
     from convrec.recsys.fetch import dataset_dir
     from convrec.recsys.io import sha256_of
+    from convrec.recsys.titles import search_key
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TuningConfig()
@@ -29,13 +34,23 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
         llm_cache_dir(settings.home) / "planner_adapter"
     dataset = args.dataset or settings.dataset
     catalog = Catalog(dataset_dir(settings.home, dataset) / "catalog.sqlite")
-    held_out = [e.message for name in PLANNER_SETS if has_labeled_set(name)
-                for e in load_labeled(name)]
+    labeled = {name: load_labeled(name) for name in PLANNER_SETS if has_labeled_set(name)}
+    held_out = [e.message for examples in labeled.values() for e in examples]
     corpus, counts = build_corpus(catalog, config.corpus_size, config.seed, held_out)
     print(f"corpus: {counts['generated']} generated, {counts['dropped_exact']} exact and "
           f"{counts['dropped_near']} near duplicates of labeled requests dropped, "
           f"{counts['kept']} kept")
-    dev = [CorpusExample(e.message, e.previous, e.expected) for e in load_labeled("dev")]
+    extractor = SlotExtractor(catalog)
+    damage = DraftDamage(random.Random(config.seed))
+    titles = extractor.index.titles
+    corpus, draft_counts = with_drafts(corpus, extractor.extract, damage,
+                                       lambda title: titles.get(search_key(title), title))
+    counts.update(draft_counts)
+    print(f"drafts: {draft_counts['draft_right']} right, {draft_counts['draft_wrong']} wrong "
+          f"as the extractor reads them, {draft_counts['draft_damaged']} damaged on purpose")
+    dev = [CorpusExample(e.message, e.previous, e.expected,
+                         draft=extractor.extract(e.message, e.previous))
+           for name in ("dev", "tune") for e in labeled.get(name, [])]
     base = embedded_model_dir(settings.home)
     result = train_adapter(base, corpus, dev, config, out)
     card = write_model_card(out, base, sha256_of(base / "model.safetensors"), config, counts,

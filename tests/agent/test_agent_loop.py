@@ -72,6 +72,26 @@ def test_a_planner_that_takes_no_advice_falls_back_after_its_first_miss(agent, s
     assert len(scripted.history) == 1 and all(is_90s_scifi(i) for i in reply.items)
 
 
+def test_a_planner_that_checked_the_draft_may_overrule_the_extractor(agent, scripted):
+    # "live action" is not the Action genre: a draft-checking planner that drops it is kept
+    agent.parts.planner.checks_draft = True
+    agent.parts.planner.accepts_feedback = False
+    scripted.replies = [frame(genres=["Children's"], exclude_genres=["Animation"])]
+    reply = agent.chat("a kids film in live action, no cartoons", "s")
+    assert [p.source for p in reply.trace.plans] == ["llm"]
+    assert reply.items and all("Children's" in i.genres and "Animation" not in i.genres
+                               for i in reply.items)
+
+
+def test_a_draft_checking_planner_cannot_bring_back_a_film_the_user_has_seen(agent, scripted):
+    agent.parts.planner.checks_draft = True
+    agent.parts.planner.accepts_feedback = False
+    scripted.replies = [frame(similar_to=["Star Wars"])]  # forgot the seen film
+    reply = agent.chat("more like star wars, I've seen return of the jedi", "s")
+    titles = [i.title for i in reply.items]
+    assert reply.items and "Return of the Jedi" not in titles and "Star Wars" not in titles
+
+
 def test_invalid_json_and_unknown_genres_are_counted_and_recovered(agent, scripted):
     scripted.replies = ["{not json", frame(genres=["Space Westerns"]),
                         frame(genres=["Sci-Fi"], year_min=1990, year_max=1999)]
