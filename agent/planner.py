@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.llm import generate_structured
 
@@ -105,9 +106,10 @@ class LLMPlanner:
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str], picker: DemoPicker | None = None,
                  k: int = 3, max_new_tokens: int = 96, style: Literal["demos", "tuned"] = "demos",
-                 draft: Extract | None = None):
+                 draft: Extract | None = None, guard: bool = True):
         """style "tuned": the fine-tuned model's own short prompt (`tuned_prompt`), no demos,
-        with `draft(message, previous)` (the slot extractor's frame) as the draft it checks."""
+        with `draft(message, previous)` (the slot extractor's frame) as the draft it checks;
+        `guard`: the model may only add to the draft (`add_to_draft`)."""
         self.llm = llm
         self.schema = frame_schema(genres)
         self.style = style
@@ -124,14 +126,17 @@ class LLMPlanner:
         # it read the extractor's frame and may overrule it: the critic then reviews the
         # result against this planner's frame instead of the extractor's
         self.checks_draft = self.draft is not None
+        self.guard = guard
 
-    def messages(self, request: PlanRequest) -> list[BaseMessage]:
+    def messages(self, request: PlanRequest, draft: RequestFrame | None = None
+                 ) -> list[BaseMessage]:
         messages: list[BaseMessage] = [SystemMessage(self.system)]
         for demo in self.picker.pick(request.message, self.k) if self.picker else []:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
         if self.style == "tuned":
-            draft = self.draft(request.message, request.previous) if self.draft else None
+            if draft is None and self.draft is not None:
+                draft = self.draft(request.message, request.previous)
             text = tuned_prompt(request.message, request.previous, draft)[1]
         else:
             text = _user_text(request.message, request.previous)
@@ -142,9 +147,11 @@ class LLMPlanner:
         return messages
 
     def plan(self, request: PlanRequest) -> RequestFrame:
-        frame = generate_structured(self.llm, self.messages(request), self.schema,
+        draft = self.draft(request.message, request.previous) if self.draft else None
+        frame = generate_structured(self.llm, self.messages(request, draft), self.schema,
                                     max_new_tokens=self.max_new_tokens)
-        return RequestFrame.model_validate(frame.model_dump())
+        frame = RequestFrame.model_validate(frame.model_dump())
+        return add_to_draft(draft, frame) if draft is not None and self.guard else frame
 
 
 class ExtractorPlanner:

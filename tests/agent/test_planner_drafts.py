@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.extractor import SlotExtractor
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.planner import LLMPlanner, PlanRequest
@@ -67,3 +68,24 @@ def test_the_tuned_prompt_shows_the_extractors_draft(catalog, extractor):
     assert text.startswith("Message: horror films before 1970\nDraft: {")
     assert '"genres":["Horror"]' in text and '"year_max":1969' in text
     assert planner.checks_draft and not planner.accepts_feedback
+
+
+def test_the_guard_keeps_the_drafts_values_and_adds_what_it_missed():
+    draft = RequestFrame(genres=["Sci-Fi"], year_min=1996)
+    model = RequestFrame(genres=["Sci-Fi", "Adventure"], similar_to=["Star Wars"],
+                         popularity="popular")  # lost the years, found a genre and a title
+    guarded = add_to_draft(draft, model)
+    assert guarded.year_min == 1996 and guarded.genres == ["Sci-Fi", "Adventure"]
+    assert guarded.similar_to == ["Star Wars"] and guarded.popularity == "popular"
+
+
+def test_the_guard_does_not_let_the_model_contradict_the_draft():
+    draft = RequestFrame(similar_to=["The Godfather"], exclude_genres=["Horror"])
+    model = RequestFrame(intent="info", about=["The Godfather"], genres=["Horror"],
+                         exclude_titles=["the godfather"])
+    assert add_to_draft(draft, model) == draft
+
+
+def test_when_the_draft_read_nothing_the_models_frame_stands():
+    model = RequestFrame(genres=["Western"], year_max=1969)
+    assert add_to_draft(RequestFrame(), model) == model
