@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from convrec.agent.frame import RequestFrame
+from convrec.agent.frame import TITLE_SLOTS, RequestFrame
 from convrec.agent.trace import RecommendedItem
 
 
@@ -60,7 +60,7 @@ def _plan_problems(plan: RequestFrame, expected: Expectations) -> list[str]:
                                                         else " as the user said"))
     for name in ("genres", "exclude_genres"):
         problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=True)
-    for name in ("similar_to", "exclude_titles", "about"):
+    for name in TITLE_SLOTS:
         problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=False)
     return problems
 

@@ -13,7 +13,7 @@ frame stands.
 
 from __future__ import annotations
 
-from convrec.agent.frame import RequestFrame
+from convrec.agent.frame import TITLE_SLOTS, RequestFrame
 from convrec.recsys.titles import search_key
 
 
@@ -21,11 +21,11 @@ def add_to_draft(draft: RequestFrame, frame: RequestFrame) -> RequestFrame:
     """`draft` plus the titles of `frame` it lacks; `frame` when `draft` read nothing."""
     if draft.intent == "recommend" and not draft.has_constraints():
         return frame
+    if draft.intent == "chat":
+        return draft
     slots = draft.model_dump()
-    title_slots = ("about",) if draft.intent == "info" else ("similar_to", "exclude_titles")
-    named = {search_key(t) for slot in ("similar_to", "exclude_titles", "about")
-             for t in slots[slot]}
-    for slot in title_slots if draft.intent != "chat" else ():
+    named = {search_key(t) for slot in TITLE_SLOTS for t in slots[slot]}
+    for slot in ("about",) if draft.intent == "info" else ("similar_to", "exclude_titles"):
         for title in getattr(frame, slot):
             if search_key(title) not in named:
                 slots[slot].append(title)

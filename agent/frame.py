@@ -62,6 +62,8 @@ Popularity = Literal["popular", "obscure"]
 OLD_YEAR_MAX = 1969
 RECENT_SPAN = 2
 DECADE_STEP = 10
+TITLE_SLOTS = ("similar_to", "exclude_titles", "about")  # catalog titles
+LIST_SLOTS = ("genres", "exclude_genres", *TITLE_SLOTS)
 
 
 class RequestFrame(BaseModel):
@@ -81,7 +83,7 @@ class RequestFrame(BaseModel):
     popularity: Popularity | None = None
     refine: bool = False
 
-    @field_validator("genres", "exclude_genres", "similar_to", "exclude_titles", "about")
+    @field_validator(*LIST_SLOTS)
     @classmethod
     def _dedupe(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v for v in values if v))

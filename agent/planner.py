@@ -135,8 +135,8 @@ class LLMPlanner:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
         if self.style == "tuned":
-            if draft is None and self.draft is not None:
-                draft = self.draft(request.message, request.previous)
+            if draft is None:
+                draft = self._draft_for(request)
             text = tuned_prompt(request.message, request.previous, draft)[1]
         else:
             text = _user_text(request.message, request.previous)
@@ -147,11 +147,15 @@ class LLMPlanner:
         return messages
 
     def plan(self, request: PlanRequest) -> RequestFrame:
-        draft = self.draft(request.message, request.previous) if self.draft else None
+        draft = self._draft_for(request)
         frame = generate_structured(self.llm, self.messages(request, draft), self.schema,
                                     max_new_tokens=self.max_new_tokens)
         frame = RequestFrame.model_validate(frame.model_dump())
         return add_to_draft(draft, frame) if draft is not None and self.guard else frame
+
+    def _draft_for(self, request: PlanRequest) -> RequestFrame | None:
+        """The extractor's frame of the message, when this planner checks drafts."""
+        return self.draft(request.message, request.previous) if self.draft else None
 
 
 class ExtractorPlanner:

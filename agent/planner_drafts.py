@@ -15,14 +15,12 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from convrec.agent.frame import RequestFrame
+from convrec.agent.frame import LIST_SLOTS, TITLE_SLOTS, RequestFrame
 from convrec.agent.planner_corpus import CorpusExample
 
 Extract = Callable[[str, RequestFrame | None], RequestFrame]
 
 DAMAGE_RATE = 0.15  # share of the right drafts that get damaged
-TITLE_SLOTS = ("similar_to", "exclude_titles", "about")
-LIST_SLOTS = ("genres", "exclude_genres", *TITLE_SLOTS)
 
 
 class DraftDamage:

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from convrec.agent.frame import FRAME_FIELDS, RequestFrame
+from convrec.agent.frame import FRAME_FIELDS, LIST_SLOTS, TITLE_SLOTS, RequestFrame
 from convrec.recsys.titles import search_key
-
-TITLE_SLOTS = ("similar_to", "exclude_titles", "about")
-SET_SLOTS = ("genres", "exclude_genres", *TITLE_SLOTS)
 
 
 def slot_matches(name: str, predicted: RequestFrame, expected: RequestFrame) -> bool:
@@ -22,7 +19,7 @@ def slot_matches(name: str, predicted: RequestFrame, expected: RequestFrame) -> 
     got, want = getattr(predicted, name), getattr(expected, name)
     if name in TITLE_SLOTS:
         return {search_key(t) for t in got} == {search_key(t) for t in want}
-    if name in SET_SLOTS:
+    if name in LIST_SLOTS:
         return set(got) == set(want)
     if name == "query":
         return (got is None) == (want is None)

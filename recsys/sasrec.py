@@ -276,8 +276,7 @@ class SASRec(Recommender):
         if self.config.train_on_valid:  # what it trains on counts as seen: never recommended
             self._seen = [np.asarray(s, dtype=np.int64)
                           for s in split.sequences(include_valid=True)]
-        known = self._seen
-        sequences = [s for s in known if len(s) >= 2]
+        sequences = [s for s in self._seen if len(s) >= 2]
         if not sequences:
             raise ValueError("SASRec needs users with at least 2 training items")
         threads = torch.get_num_threads()
