@@ -21,31 +21,43 @@ def pad_left(sequences: list[np.ndarray], max_len: int) -> np.ndarray:
     return out
 
 
-def training_batch(sequences: list[np.ndarray], max_len: int, rng: np.random.Generator | None
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs (B, T) and next-item targets (B, T) (-100 where padding) for whole sequences.
+def window_starts(sequences: list[np.ndarray], max_len: int,
+                  rng: np.random.Generator | None = None) -> np.ndarray:
+    """Where each sequence's training window of max_len + 1 items starts: at its end, or,
+    with `rng`, anywhere in a sequence longer than that."""
+    longest = np.array([max(0, len(seq) - max_len - 1) for seq in sequences], dtype=np.int64)
+    if rng is None:
+        return longest
+    return rng.integers(0, longest + 1)
 
-    With `rng`, a sequence longer than max_len + 1 yields a random window instead of its end.
-    """
-    inputs, targets = [], []
-    for seq in sequences:
-        end = len(seq)
-        if rng is not None and end > max_len + 1:
-            end = int(rng.integers(max_len + 1, end + 1))
-        window = seq[max(0, end - max_len - 1):end]
-        inputs.append(window[:-1])
-        targets.append(window[1:])
-    x = pad_left(inputs, max_len)
-    y = pad_left(targets, max_len) - 1
+
+def training_batch(sequences: list[np.ndarray], max_len: int, starts: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (B, T) and next-item targets (B, T) (-100 where padding) of the windows that
+    begin at `starts` (see `window_starts`)."""
+    windows = [seq[start:start + max_len + 1] for seq, start in zip(sequences, starts)]
+    x = pad_left([window[:-1] for window in windows], max_len)
+    y = pad_left([window[1:] for window in windows], max_len) - 1
     y[x == PAD] = -100
     return x, y
 
 
-def seen_mask(inputs: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, n_items: int
-              ) -> torch.Tensor:
+def seen_mask(inputs: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, n_items: int,
+              earlier: torch.Tensor | None = None) -> torch.Tensor:
     """(N, n_items) bool: True where the item is in inputs[rows[n], :cols[n] + 1], the prefix
-    position (rows[n], cols[n]) of the (B, T) input ids has seen."""
+    position (rows[n], cols[n]) of the (B, T) input ids has seen, or, with `earlier` (B,
+    n_items) bool, among the items its sequence had before the window."""
     B, T = inputs.shape
     first = torch.full((B, n_items + 1), T, dtype=torch.long)  # first position of each id
     first.scatter_reduce_(1, inputs, torch.arange(T).expand(B, T), reduce="amin")
-    return first[rows, 1:] <= cols[:, None]  # (N, n_items)
+    seen = first[rows, 1:] <= cols[:, None]  # (N, n_items)
+    return seen if earlier is None else seen | earlier[rows]
+
+
+def items_before(sequences: list[np.ndarray], starts: np.ndarray, n_items: int
+                 ) -> torch.Tensor:
+    """(B, n_items) bool: the items of each sequence before its window begins."""
+    out = np.zeros((len(sequences), n_items), dtype=bool)
+    for row, (seq, start) in enumerate(zip(sequences, starts)):
+        out[row, seq[:start]] = True
+    return torch.from_numpy(out)

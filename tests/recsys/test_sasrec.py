@@ -19,7 +19,9 @@ from convrec.recsys.sasrec import (
     full_softmax_loss,
     seen_mask,
     training_batch,
+    window_starts,
 )
+from convrec.recsys.sasrec_batching import items_before
 
 from .conftest import make_split
 
@@ -136,7 +138,8 @@ def test_save_load_keeps_the_config(cyclic_model, tmp_path):
 
 
 def test_training_targets_are_the_next_items_at_every_position():
-    x, y = training_batch([np.array([4, 5, 6]), np.array([9])], max_len=4, rng=None)
+    sequences = [np.array([4, 5, 6]), np.array([9])]
+    x, y = training_batch(sequences, max_len=4, starts=window_starts(sequences, max_len=4))
     assert x.tolist() == [[0, 0, 5, 6], [0, 0, 0, 0]]  # input ids are item + 1
     assert y.tolist() == [[-100, -100, 5, 6], [-100, -100, -100, -100]]
 
@@ -146,6 +149,27 @@ def test_each_position_sees_exactly_its_prefix():
     rows, cols = torch.tensor([0, 0, 0]), torch.tensor([1, 2, 3])
     seen = seen_mask(inputs, rows, cols, n_items=5)
     assert [row.nonzero().ravel().tolist() for row in seen] == [[1], [1, 2], [1, 2, 3]]
+
+
+def test_a_long_sequence_trains_on_its_last_window_and_masks_what_came_before():
+    sequences = [np.arange(10), np.array([3, 4])]
+    starts = window_starts(sequences, max_len=4)
+    x, y = training_batch(sequences, max_len=4, starts=starts)
+    assert x[0].tolist() == [6, 7, 8, 9] and y[0].tolist() == [6, 7, 8, 9]  # items 5..8 -> 6..9
+    earlier = items_before(sequences, starts, n_items=10)
+    assert earlier[0].nonzero().ravel().tolist() == [0, 1, 2, 3, 4] and not earlier[1].any()
+    rows, cols = torch.tensor([0, 1]), torch.tensor([0, 3])
+    seen = seen_mask(torch.from_numpy(x), rows, cols, n_items=10, earlier=earlier)
+    assert seen[0].nonzero().ravel().tolist() == [0, 1, 2, 3, 4, 5]  # before the window + 5
+    assert seen[1].nonzero().ravel().tolist() == [3]
+
+
+def test_random_windows_stay_inside_the_sequence():
+    sequences = [np.arange(100), np.arange(5)]
+    starts = np.stack([window_starts(sequences, 10, np.random.default_rng(seed))
+                       for seed in range(50)])
+    assert starts[:, 0].min() >= 0 and starts[:, 0].max() <= 89 and len(set(starts[:, 0])) > 10
+    assert (starts[:, 1] == 0).all()
 
 
 def test_the_training_softmax_leaves_out_seen_items_but_never_the_target():
