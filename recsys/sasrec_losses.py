@@ -55,7 +55,7 @@ def sampled_softmax_loss(net: SASRecNet, hidden: torch.Tensor, targets: torch.Te
 
 
 def warmup_cosine(optimizer: torch.optim.Optimizer, warmup: int, total: int
-                   ) -> torch.optim.lr_scheduler.LambdaLR:
+                  ) -> torch.optim.lr_scheduler.LambdaLR:
     """Multiplies the learning rate by (step + 1) / warmup, then by a cosine from 1 to 0."""
 
     def factor(step: int) -> float:

@@ -17,11 +17,11 @@ from convrec.recsys.sasrec import (
     SASRecConfig,
     SASRecNet,
     full_softmax_loss,
+    items_before,
     seen_mask,
     training_batch,
     window_starts,
 )
-from convrec.recsys.sasrec_batching import items_before
 
 from .conftest import make_split
 
