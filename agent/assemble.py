@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 
 from convrec.agent.core import RecAgent
-from convrec.agent.extractor import SlotExtractor
-from convrec.agent.llm import default_home, get_chat_model
+from convrec.agent.llm.registry import default_home, get_chat_model
+from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.parts import AgentParts, popularity_bands, title_matcher
 from convrec.agent.planner import DemoPicker, ExtractorPlanner, LLMPlanner, load_demos
 from convrec.agent.responder import Responder

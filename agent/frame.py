@@ -2,7 +2,7 @@
 
 The LLM never writes tool calls; it fills this compact frame (about ten slots, decodable
 under a JSON schema by a small model) and a deterministic compiler turns the frame into
-tool calls. `convrec.agent.extractor.SlotExtractor` fills the same frame without an LLM:
+tool calls. `convrec.agent.nlu.extractor.SlotExtractor` fills the same frame without an LLM:
 the fallback planner and the critic's reference.
 
 Slot conventions (the dev set, the demonstrations and the extractor all follow them):

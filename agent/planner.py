@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.frame import RequestFrame, frame_schema
-from convrec.agent.llm import generate_structured
+from convrec.agent.llm.registry import generate_structured
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from convrec.agent.critic import Expectations, Verdict, review, violations
 from convrec.agent.describe import describe_frame
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, merge_frames
-from convrec.agent.llm import LLMConnectionError, LLMError
+from convrec.agent.llm.registry import LLMConnectionError, LLMError
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest
 from convrec.agent.responder import Responder

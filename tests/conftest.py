@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from convrec.agent.llm import register_backend, unregister_backend
-from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
+from convrec.agent.llm.registry import register_backend, unregister_backend
+from convrec.agent.llm.testing import ScriptedChatModel, scripted_backend
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.data import Dataset, Split, leave_one_out
 from convrec.recsys.fetch import MOVIELENS_100K, dataset_dir, fetch

@@ -63,7 +63,7 @@ def _planner(args: argparse.Namespace, settings: Settings) -> int:
 
 def _planner_function(args: argparse.Namespace, settings: Settings):
     if args.planner == "deterministic":
-        from convrec.agent.extractor import SlotExtractor
+        from convrec.agent.nlu.extractor import SlotExtractor
         from convrec.recsys.catalog import Catalog
         from convrec.recsys.fetch import dataset_dir
 
@@ -151,7 +151,7 @@ def _register_llm(actions: argparse._SubParsersAction) -> None:
 
 
 def _llm(args: argparse.Namespace, settings: Settings) -> int:
-    from convrec.agent import bench_llm
+    from convrec.agent.llm import bench as bench_llm
 
     result = bench_llm.run(args.llm or settings.llm, settings.home, args.prompts,
                            cold=not args.no_cold)

@@ -108,7 +108,7 @@ def _user_factory(config: Any) -> Callable[[Any], Any]:
 
     if not config.user_llm:
         return lambda facts: ScriptedUser(facts, config.seed)
-    from convrec.agent.llm import get_chat_model
+    from convrec.agent.llm.registry import get_chat_model
     from convrec.eval.llm_user import LLMUser
 
     model = get_chat_model(config.user_llm)

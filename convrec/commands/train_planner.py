@@ -17,11 +17,11 @@ from convrec.settings import Settings
 
 
 def train_planner(args: argparse.Namespace, settings: Settings) -> int:
-    from convrec.agent.extractor import SlotExtractor
-    from convrec.agent.llm_embedded import embedded_model_dir, llm_cache_dir
-    from convrec.agent.planner_corpus import CorpusExample, build_corpus
-    from convrec.agent.planner_drafts import DraftDamage, with_drafts
-    from convrec.agent.planner_tuning import TuningConfig, train_adapter, write_model_card
+    from convrec.agent.llm.embedded import embedded_model_dir, llm_cache_dir
+    from convrec.agent.nlu.extractor import SlotExtractor
+    from convrec.agent.tuning.corpus import CorpusExample, build_corpus
+    from convrec.agent.tuning.drafts import DraftDamage, with_drafts
+    from convrec.agent.tuning.train import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled
     from convrec.recsys.catalog import Catalog
     from convrec.recsys.fetch import dataset_dir

@@ -11,8 +11,8 @@ import pytest
 
 from convrec.agent.assemble import build_agent
 from convrec.agent.core import RecAgent
-from convrec.agent.llm import LLMConnectionError, LLMError
-from convrec.agent.llm_testing import ScriptedChatModel
+from convrec.agent.llm.registry import LLMConnectionError, LLMError
+from convrec.agent.llm.testing import ScriptedChatModel
 from convrec.agent.responder import Responder
 from convrec.tools import ToolError
 

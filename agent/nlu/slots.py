@@ -13,7 +13,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from convrec.agent.lexicon import (
+from convrec.agent.nlu.lexicon import (
     EXCLUDE_AFTER,
     GENRE_HINTS,
     GENRE_SYNONYMS,
@@ -26,7 +26,7 @@ from convrec.agent.lexicon import (
     SEEN,
     STOPWORDS,
 )
-from convrec.agent.title_index import Mention
+from convrec.agent.nlu.mentions import Mention
 
 Role = Literal["similar", "exclude", "seen"]
 GENRE_FUZZY_CUTOFF = 85.0

@@ -7,11 +7,11 @@ import random
 import pytest
 
 from convrec.agent.draft_guard import add_to_draft
-from convrec.agent.extractor import SlotExtractor
 from convrec.agent.frame import RequestFrame, frame_schema
+from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.planner import LLMPlanner, PlanRequest
-from convrec.agent.planner_corpus import CorpusExample, generate_corpus, writer_for
-from convrec.agent.planner_drafts import DraftDamage, with_drafts
+from convrec.agent.tuning.corpus import CorpusExample, generate_corpus, writer_for
+from convrec.agent.tuning.drafts import DraftDamage, with_drafts
 from convrec.recsys.titles import search_key
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from convrec.agent.frame import LIST_SLOTS, TITLE_SLOTS, RequestFrame
-from convrec.agent.planner_corpus import CorpusExample
+from convrec.agent.tuning.corpus import CorpusExample
 
 Extract = Callable[[str, RequestFrame | None], RequestFrame]
 

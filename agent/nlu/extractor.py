@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 
 from convrec.agent.frame import RequestFrame, merge_frames, shift_years
-from convrec.agent.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS, REQUEST_WORDS
-from convrec.agent.slots import find_genres, find_popularity, soft_query, title_roles
-from convrec.agent.title_index import Mention, TitleIndex, fold
-from convrec.agent.years import YearSlots, parse_years
+from convrec.agent.nlu.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS, REQUEST_WORDS
+from convrec.agent.nlu.mentions import Mention, TitleIndex, fold
+from convrec.agent.nlu.slots import find_genres, find_popularity, soft_query, title_roles
+from convrec.agent.nlu.years import YearSlots, parse_years
 from convrec.recsys.catalog import Catalog
 
 _INFO = re.compile("|".join(INFO_PATTERNS))

@@ -29,8 +29,8 @@ import numpy as np
 import torch
 from transformers import DynamicCache
 
-from convrec.agent.llm import GenerationLimitError, LLMError
-from convrec.agent.llm_quant import Int8Linear, head_rows
+from convrec.agent.llm.quant import Int8Linear, head_rows
+from convrec.agent.llm.registry import GenerationLimitError, LLMError
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from convrec.agent.assemble import build_agent
 from convrec.agent.compiler import CompileContext, compile_plan, ground
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, frame_schema
-from convrec.agent.llm import get_chat_model
+from convrec.agent.llm.registry import get_chat_model
 from convrec.agent.planner import PlanRequest
-from convrec.agent.planner_corpus import (
+from convrec.agent.tuning.corpus import (
     CorpusExample,
     build_corpus,
     drop_collisions,
@@ -126,8 +126,8 @@ def test_tuned_planner_reads_similar_but_not_animated(tuned):
 
 def test_a_few_training_steps_lower_the_loss(home, catalog, tmp_path):
     torch = pytest.importorskip("torch")
-    from convrec.agent.llm_embedded import embedded_model_dir
-    from convrec.agent.planner_tuning import (
+    from convrec.agent.llm.embedded import embedded_model_dir
+    from convrec.agent.tuning.train import (
         TuningConfig,
         batch_loss,
         encode,

@@ -15,7 +15,7 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
-from convrec.agent.llm import (
+from convrec.agent.llm.registry import (
     Backend,
     BackendOptions,
     LLMConnectionError,

