@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-DEFAULT_HOME = Path("~/.cache/convrec")
+from convrec.recsys.home import DEFAULT_HOME, default_home
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Settings:
         if not port.isdigit():
             raise ValueError(f"CONVREC_CHROMA_PORT must be a port number, got {port!r}")
         return cls(
-            home=Path(env.get("CONVREC_HOME") or DEFAULT_HOME).expanduser(),
+            home=default_home(env),
             dataset=env.get("CONVREC_DATASET", cls.dataset),
             llm=env.get("CONVREC_LLM", cls.llm),
             chroma_host=env.get("CONVREC_CHROMA_HOST") or None,

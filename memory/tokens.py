@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from convrec.recsys.home import default_home
+
 logger = logging.getLogger(__name__)
 
 _ENV_LOCK = threading.Lock()
@@ -93,8 +95,7 @@ def shipped_encoding_file(name: str = "cl100k_base") -> Path:
 
 def default_tiktoken_cache_dir() -> Path:
     """$CONVREC_HOME/tiktoken (CONVREC_HOME defaults to ~/.cache/convrec)."""
-    home = os.environ.get("CONVREC_HOME") or "~/.cache/convrec"
-    return Path(home).expanduser() / "tiktoken"
+    return default_home() / "tiktoken"
 
 
 def _sha256(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from convrec.recsys.errors import UnknownModelError
 from convrec.recsys.protocol import Recommender
 
 # name -> (module, class); modules are imported only when asked for (sasrec pulls in torch).
@@ -14,10 +15,6 @@ _REGISTRY: dict[str, tuple[str, str]] = {
     "sasrec": ("convrec.recsys.sasrec", "SASRec"),
 }
 MODEL_NAMES: tuple[str, ...] = tuple(_REGISTRY)
-
-
-class UnknownModelError(ValueError):
-    """No recommender is registered under that name."""
 
 
 def model_class(name: str) -> type[Recommender]:

@@ -14,26 +14,23 @@ structured output elsewhere. Extra backends (e.g. a scripted mock in tests) come
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-T = TypeVar("T", bound=BaseModel)
+# An unknown spec raises UnknownModelError, a ValueError (not an LLMError): every caller that
+# handles a bad LLM spec catches ValueError. default_home is re-exported for agent.assemble.
+from convrec.recsys.errors import UnknownModelError
+from convrec.recsys.home import default_home as default_home
 
-DEFAULT_HOME = Path("~/.cache/convrec")
+T = TypeVar("T", bound=BaseModel)
 
 
 class LLMError(RuntimeError):
     """An LLM backend could not do what was asked (the message says how to fix it)."""
-
-
-class UnknownModelError(LLMError, ValueError):
-    """The spec names no registered backend kind."""
 
 
 class MissingKeyError(LLMError, ValueError):
@@ -149,11 +146,6 @@ def generate_structured(model: BaseChatModel, messages: LanguageModelInput, sche
         return model.generate_structured(messages, schema, max_new_tokens=max_new_tokens)
     result = model.with_structured_output(schema).invoke(messages)
     return result if isinstance(result, schema) else schema.model_validate(result)
-
-
-def default_home() -> Path:
-    """$CONVREC_HOME or ~/.cache/convrec, read when asked (never at import time)."""
-    return Path(os.environ.get("CONVREC_HOME") or DEFAULT_HOME).expanduser()
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -21,8 +21,6 @@ from convrec.agent.llm.registry import (
     LLMConnectionError,
     MissingKeyError,
     ModelNotFoundError,
-    UnknownModelError,
-    default_home,
     generate_structured,
     get_chat_model,
     known_backends,
@@ -31,6 +29,8 @@ from convrec.agent.llm.registry import (
     unregister_backend,
 )
 from convrec.agent.llm.testing import ScriptedChatModel, scripted_backend
+from convrec.recsys.errors import UnknownModelError
+from convrec.recsys.home import default_home
 
 # --- registry -------------------------------------------------------------------------------
 
