@@ -38,6 +38,7 @@ from convrec.recsys.sasrec_batching import (
     window_starts,
 )
 from convrec.recsys.sasrec_losses import full_softmax_loss, sampled_softmax_loss, warmup_cosine
+from convrec.recsys.threads import torch_threads
 
 logger = logging.getLogger(__name__)
 
@@ -253,14 +254,9 @@ class SASRec(Recommender):
         sequences = [s for s in self._seen if len(s) >= 2]
         if not sequences:
             raise ValueError("SASRec needs users with at least 2 training items")
-        threads = torch.get_num_threads()
-        try:
-            torch.set_num_threads(self.config.num_threads or threads)
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(self.config.seed)
-                self._train(sequences, split, show_progress)
-        finally:
-            torch.set_num_threads(threads)
+        with torch_threads(self.config.num_threads or None), torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.config.seed)
+            self._train(sequences, split, show_progress)
 
     def _train(self, sequences: list[np.ndarray], split: Split, show_progress: bool) -> None:
         from tqdm.auto import tqdm

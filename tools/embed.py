@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convrec.tools.threads import torch_threads
+from convrec.recsys.threads import torch_threads
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from convrec.recsys.protocol import Recommender
-from convrec.tools.threads import torch_threads
+from convrec.recsys.threads import torch_threads
 
 log = logging.getLogger(__name__)
 

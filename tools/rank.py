@@ -11,11 +11,11 @@ from pydantic import Field
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.protocol import UserContext
+from convrec.recsys.threads import torch_threads
 from convrec.tools.arrays import CatalogArrays
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, item_line, numbered
 from convrec.tools.lookup import Title, TitleResolver
 from convrec.tools.models import ModelStore, similarity_scores
-from convrec.tools.threads import torch_threads
 
 GENRE_WEIGHT = 0.5  # weight of genre overlap in "similarity" ranking (cosine is in [-1, 1])
 RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after

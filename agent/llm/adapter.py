@@ -69,7 +69,7 @@ def merge(base: Path, adapter: Path, folder: Path) -> None:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from convrec.agent.llm.engine import torch_threads
+    from convrec.recsys.threads import torch_threads
 
     log.info("planner adapter: merging %s into %s (once)", adapter, base.name)
     with torch_threads(1):

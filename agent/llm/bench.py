@@ -129,8 +129,8 @@ def _cold_load(home: Path) -> float:
 
 def _warm_load(home: Path) -> float:
     from convrec.agent.llm.embedded import embedded_model_dir
-    from convrec.agent.llm.engine import torch_threads
     from convrec.agent.llm.local import read_engine
+    from convrec.recsys.threads import torch_threads
 
     folder = embedded_model_dir(home)
     started = time.perf_counter()

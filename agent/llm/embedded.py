@@ -72,7 +72,7 @@ def convert_gguf(gguf: Path, folder: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from convrec.agent.llm.engine import torch_threads
+    from convrec.recsys.threads import torch_threads
 
     log.info("embedded LLM: converting %s (about 30 s, once)", gguf.name)
     with torch_threads(1):

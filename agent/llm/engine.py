@@ -31,6 +31,7 @@ from transformers import DynamicCache
 
 from convrec.agent.llm.quant import Int8Linear, head_rows
 from convrec.agent.llm.registry import GenerationLimitError, LLMError
+from convrec.recsys.threads import torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -369,16 +370,3 @@ def _split_head(model: Any) -> tuple[Any, Any]:
     plain = (model.config.model_type in PLAIN_HEAD_MODELS and body is not None
              and isinstance(head, (torch.nn.Linear, Int8Linear)) and head.bias is None)
     return (body, head) if plain else (None, None)
-
-
-@contextmanager
-def torch_threads(count: int | None) -> Iterator[None]:
-    """Run torch ops on `count` threads (None: leave torch's setting), restoring it after."""
-    before = torch.get_num_threads()
-    if count is not None and count != before:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != before:
-            torch.set_num_threads(before)

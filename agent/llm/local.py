@@ -23,14 +23,11 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
-from convrec.agent.llm.engine import LocalEngine, Message, torch_threads
+from convrec.agent.llm.engine import LocalEngine, Message
 from convrec.agent.llm.quant import quantize_linears
-from convrec.agent.llm.registry import (
-    Backend,
-    BackendOptions,
-    ModelNotFoundError,
-    default_home,
-)
+from convrec.agent.llm.registry import Backend, BackendOptions, ModelNotFoundError
+from convrec.recsys.home import default_home
+from convrec.recsys.threads import torch_threads
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ import torch
 from convrec.agent.frame import RequestFrame
 from convrec.agent.planner import tuned_prompt
 from convrec.agent.tuning.corpus import CorpusExample
+from convrec.recsys.threads import torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +150,19 @@ def dev_loss(model, encoded: Sequence[tuple[list[int], int]], pad_id: int,
 def train_adapter(base_dir: Path, corpus: Sequence[CorpusExample],
                   dev: Sequence[CorpusExample], config: TuningConfig, out_dir: Path,
                   progress: bool = True) -> TuningResult:
-    """Train a LoRA adapter on `corpus`, keep the best by dev loss, save it to `out_dir`."""
+    """Train a LoRA adapter on `corpus`, keep the best by dev loss, save it to `out_dir`.
+
+    Runs on `config.threads` torch threads; torch's setting is restored afterwards.
+    """
+    with torch_threads(config.threads):
+        return _train_adapter(base_dir, corpus, dev, config, out_dir, progress)
+
+
+def _train_adapter(base_dir: Path, corpus: Sequence[CorpusExample],
+                   dev: Sequence[CorpusExample], config: TuningConfig, out_dir: Path,
+                   progress: bool) -> TuningResult:
     from tqdm.auto import tqdm
 
-    torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     started = time.perf_counter()
