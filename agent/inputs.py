@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGE_CHARS = 2000  # the agent reads this many characters; the UI refuses longer messages
 
 
 @dataclass(frozen=True)

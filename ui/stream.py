@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from convrec.agent.inputs import MAX_MESSAGE_CHARS
 from convrec.agent.trace import (
     CriticStep,
     PlanningStep,
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]
 FeedbackKind = Literal["like", "dislike", "seen"]
 
-MAX_MESSAGE_CHARS = 2000
 MAX_TOOL_CONTENT_CHARS = 600
 MAX_ERROR_CHARS = 300
 
