@@ -48,46 +48,24 @@ __all__ = ["SASRec", "SASRecConfig", "SASRecNet", "full_softmax_loss", "pad_left
 
 @dataclass
 class SASRecConfig:
-    """Hyper-parameters. The defaults were chosen on ML-100K's VALID split (NDCG@10, full
-    ranking; 3 seeds where stated): dropout 0.2 beat 0.5, ~0.3 the same; label smoothing,
-    weight decay 0.1, lr 3e-3, two heads, random windows of long sequences, 3 blocks and
-    max_len 100/200 changed nothing beyond noise (+-0.002); untied output embeddings lost
-    0.02. Batches of 32 reach the plateau in 10 epochs of cosine decay. `mask_seen` (items of
-    the prefix get no probability in the training softmax) raised valid on each of 3 seeds
-    (mean 0.1149 vs 0.1119). With it, width 256 had the best mean valid (0.1176/0.1199/0.1117
-    vs 0.1148/0.1174/0.1125 for 128); 15 epochs, width 192, dropout 0.1/0.3, batch 64 with lr
-    2e-3, an EMA of the weights and a 2-seed ensemble did not beat it. The mask then covered
-    only the prefix inside the training window; extending it to the items a long sequence had
-    before its window (what evaluation excludes too) raised valid on each of 3 seeds in the
-    final-fit protocol below (0.1207/0.1203/0.1193 vs 0.1147/0.1199/0.1093). Before it, a
-    per-item output bias (mean 0.1137 vs 0.1146) and predicting the next 5 items at each
-    position (0.1102) lost; with it, predicting the next 2 or 3 items (0.1205, 0.1186 vs
-    0.1201) and 12 epochs (0.1197) did not add.
+    """Hyper-parameters, chosen on ML-100K's valid split (NDCG@10); the experiments behind
+    each default are in docs/sasrec.md."""
 
-    Final fit (`train_on_valid`): with the settings chosen, the shipped model is trained on
-    train + valid (each user's valid item ends its sequence, as it does at test time) for
-    exactly `max_epochs`, without valid checks. That protocol was itself chosen on valid, by
-    shifting the split back one item (last train item = pseudo-valid, valid = pseudo-test):
-    at width 256, 10 epochs on everything before the target scored 0.1147/0.1199/0.1093
-    (seeds 0/1/2) vs 0.1110/0.1145/0.1091 for early stopping on the held-out item, and
-    0.1135/0.1173/0.1101 at width 128; 12 epochs (mean 0.1147 vs 0.1146) and dropout 0.3
-    (0.1150) tied. ~42 s of fitting on one thread (~22 s at 128); early-stopping and then
-    refitting on train + valid would take ~90 s at width 256."""
-
-    max_len: int = 50  # attention window: the last `max_len` items of a sequence
-    hidden: int = 256  # embedding / model width C
-    n_blocks: int = 2
-    n_heads: int = 1
-    dropout: float = 0.2
-    tie_weights: bool = True  # output layer = input item embeddings (as in the paper)
-    label_smoothing: float = 0.0
-    mask_seen: bool = True  # full softmax: items the user had before a position get -inf
-    lr: float = 1e-3
-    weight_decay: float = 0.0
+    max_len: int = 50  # attention window: the last `max_len` items (100 and 200: no better)
+    hidden: int = 256  # embedding / model width C (best mean valid of 3 seeds; 128, 192 no better)
+    n_blocks: int = 2  # 3 blocks: no better
+    n_heads: int = 1  # 2 heads: no better
+    dropout: float = 0.2  # 0.5 lost; 0.1 and 0.3 no better
+    tie_weights: bool = True  # output layer = input item embeddings (as in the paper; untied lost)
+    label_smoothing: float = 0.0  # no better with it
+    mask_seen: bool = True  # full softmax: items the user had before a position get -inf (won)
+    lr: float = 1e-3  # 3e-3: no better
+    weight_decay: float = 0.0  # 0.1: no better
     warmup_epochs: int = 2  # linear warm-up, then cosine decay to 0 over `max_epochs`
-    batch_size: int = 32
-    max_epochs: int = 10
-    # fit on train + valid for exactly max_epochs (no early stopping; see the docstring)
+    batch_size: int = 32  # reaches the plateau in 10 epochs of cosine decay
+    max_epochs: int = 10  # 12 and 15: no better
+    # fit on train + valid for exactly max_epochs, no early stopping: won on a split shifted
+    # back one item
     train_on_valid: bool = True
     max_seconds: float | None = None  # stop training after this wall time (checked per epoch)
     eval_every: int = 1  # epochs between valid NDCG@10 checks (train_on_valid=False only)
@@ -97,8 +75,7 @@ class SASRecConfig:
     sampled_from_items: int = 100_000
     n_negatives: int = 256  # shared uniform negatives per batch (sampled loss)
     seed: int = 0
-    # torch threads while fitting (None: keep the current setting). One, because on a shared
-    # 2-core machine two OpenMP threads ran an epoch 3x slower (11.9 s vs 4.2 s wall).
+    # torch threads while fitting (None: keep the current setting); two ran 3x slower on 2 cores
     num_threads: int | None = 1
 
     def __post_init__(self) -> None:
