@@ -9,7 +9,13 @@ from convrec.agent.core import RecAgent
 from convrec.agent.llm.registry import default_home, get_chat_model
 from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.parts import AgentParts, popularity_bands, title_matcher
-from convrec.agent.planner import DemoPicker, ExtractorPlanner, LLMPlanner, load_demos
+from convrec.agent.planner import (
+    DemonstrationPlanner,
+    DemoPicker,
+    DraftCheckingPlanner,
+    ExtractorPlanner,
+    load_demos,
+)
 from convrec.agent.responder import Responder
 from convrec.memory.profile import ProfileStore
 from convrec.tools.toolkit import Toolkit
@@ -49,19 +55,19 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     for name in TRAINED_ON_FIRST_USE:  # load (or train, once) now rather than mid-turn
         toolkit.models.get(name)
     extractor = SlotExtractor(toolkit.catalog)
-    fallback = ExtractorPlanner(extractor.extract)
+    fallback = ExtractorPlanner()
     tuned = llm == EMBEDDED and planner_adapter.lower() != "none"
     chat_model = None if llm == DETERMINISTIC or (tuned and not llm_reply) else \
         get_chat_model(llm, **llm_options)
     planner = None
     if llm != DETERMINISTIC:
         if tuned:
-            planner = LLMPlanner(get_chat_model(llm, adapter=planner_adapter, **llm_options),
-                                 toolkit.catalog.genres, style="tuned",
-                                 draft=extractor.extract)
+            planner = DraftCheckingPlanner(
+                get_chat_model(llm, adapter=planner_adapter, **llm_options),
+                toolkit.catalog.genres)
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
-            planner = LLMPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
+            planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
     responder = Responder(chat_model if llm_reply else None,
                           lambda text: [m.title for m in extractor.index.find(text)])
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,

@@ -7,9 +7,9 @@ from typing import Protocol
 
 import numpy as np
 
-from convrec.agent.compiler import PopularityBands, TitleMatcher
+from convrec.agent.compiler import PopularityBands, TitleMatcher, ground
 from convrec.agent.frame import RequestFrame
-from convrec.agent.planner import PlanRequest
+from convrec.agent.planner import PlanRequest, Reading
 from convrec.agent.responder import Responder
 from convrec.tools.toolkit import Toolkit
 
@@ -42,6 +42,12 @@ class AgentParts:
     bands: PopularityBands
     max_replans: int = 2
 
+    def read(self, message: str, previous: RequestFrame | None = None,
+             match: TitleMatcher | None = None) -> Reading:
+        """The one reading of a message a turn makes: the extractor's frame, grounded."""
+        frame = self.extractor.extract(message, previous)
+        return Reading(frame, ground(frame, match or self.match_title))
+
 
 def popularity_bands(popularity: np.ndarray) -> PopularityBands:
     """"popular" = top quarter by rating count; "obscure" = bottom half of rated items."""
@@ -57,10 +63,8 @@ def title_matcher(toolkit: Toolkit) -> TitleMatcher:
     An ambiguous match counts only when its best candidate is near-certain: "Star Wars: The
     Phantom Menace" half-matches both Star Wars and The Phantom, and is neither.
     """
-    index = toolkit.tools["lookup_items"].resolver.index
-
     def match(title: str) -> tuple[int | None, str | None]:
-        found = index.match(title)
+        found = toolkit.match_title(title)
         if found.id is None or (found.status == "ambiguous"
                                 and found.best.confidence < AMBIGUOUS_MIN_CONFIDENCE):
             return None, None

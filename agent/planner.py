@@ -1,12 +1,14 @@
 """Plan-first planning: one LLM call fills the whole request frame.
 
-`LLMPlanner` asks a chat model for a `RequestFrame` under the catalog's frame schema
-(constrained decoding on local models, structured output on hosted ones), with the k
-demonstrations most similar to the message in the prompt; the tuned embedded model instead
-gets no demonstrations but the slot extractor's frame as a draft, which it checks against
-the message and corrects (it was fine-tuned on that task). `ExtractorPlanner` is the
-deterministic planner: the slot extractor's frame, used alone or as the fallback.
-A re-plan sends the critic's problems back with the previous frame.
+Every planner gets the turn's one reading of the message (`Reading`: the slot extractor's
+frame, its titles grounded to catalog ids) in its `PlanRequest`; none reads the message
+again. `DemonstrationPlanner` asks a chat model for a `RequestFrame` under the catalog's frame
+schema (constrained decoding on local models, structured output on hosted ones) with the k
+demonstrations most similar to the message. `DraftCheckingPlanner` is the tuned embedded
+model: no demonstrations, the reading's frame as a draft that it checks and completes (it
+was fine-tuned on that task). `ExtractorPlanner` is the deterministic planner: the reading
+itself, used alone or as the fallback. A re-plan sends the critic's problems back with the
+previous frame.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Literal
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from convrec.agent.compiler import Grounded
 from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.llm.registry import generate_structured
@@ -43,7 +45,15 @@ then write the whole updated request."""
 TUNED_SYSTEM = "Check the draft against the message; write the request as a compact JSON frame."
 
 Embed = Callable[[Sequence[str]], np.ndarray]
-Extract = Callable[[str, RequestFrame | None], RequestFrame]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The turn's one reading of a message: the slot extractor's frame as it read it, and
+    the same frame with its titles grounded to catalog ids."""
+
+    frame: RequestFrame
+    grounded: Grounded
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class PlanRequest:
     """What a planner sees for one attempt."""
 
     message: str
+    reading: Reading
     previous: RequestFrame | None = None
     feedback: tuple[str, ...] = ()
     last_plan: RequestFrame | None = None
@@ -99,77 +110,80 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
 
-class LLMPlanner:
-    """One structured LLM call per plan."""
+class DemonstrationPlanner:
+    """An LLM that writes the frame after the k demonstrations most similar to the message;
+    it takes the critic's advice on a re-plan."""
 
     source = "llm"
+    accepts_feedback = True
+    checks_draft = False
 
-    def __init__(self, llm: BaseChatModel, genres: Sequence[str], picker: DemoPicker | None = None,
-                 k: int = 3, max_new_tokens: int = 96, style: Literal["demos", "tuned"] = "demos",
-                 draft: Extract | None = None, guard: bool = True):
-        """style "tuned": the fine-tuned model's own short prompt (`tuned_prompt`), no demos,
-        with `draft(message, previous)` (the slot extractor's frame) as the draft it checks;
-        `guard`: the model may only add to the draft (`add_to_draft`)."""
+    def __init__(self, llm: BaseChatModel, genres: Sequence[str],
+                 picker: DemoPicker | None = None, k: int = 3, max_new_tokens: int = 96):
         self.llm = llm
         self.schema = frame_schema(genres)
-        self.style = style
-        # The tuned model never saw the critic's advice in training: a re-plan with it only
-        # leaves its training distribution (measured: the re-plans invented years and
-        # genres), so a failed tuned plan goes straight to the deterministic fallback.
-        self.accepts_feedback = style == "demos"
-        self.system = TUNED_SYSTEM if style == "tuned" else \
-            SYSTEM_PROMPT.format(genres=", ".join(genres))
-        self.picker = picker if style == "demos" else None
+        self.system = SYSTEM_PROMPT.format(genres=", ".join(genres))
+        self.picker = picker
         self.k = k
         self.max_new_tokens = max_new_tokens
-        self.draft = draft if style == "tuned" else None
-        # it read the extractor's frame and may overrule it: the critic then reviews the
-        # result against this planner's frame instead of the extractor's
-        self.checks_draft = self.draft is not None
-        self.guard = guard
 
-    def messages(self, request: PlanRequest, draft: RequestFrame | None = None
-                 ) -> list[BaseMessage]:
+    def messages(self, request: PlanRequest) -> list[BaseMessage]:
         messages: list[BaseMessage] = [SystemMessage(self.system)]
         for demo in self.picker.pick(request.message, self.k) if self.picker else []:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
-        if self.style == "tuned":
-            if draft is None:
-                draft = self._draft_for(request)
-            text = tuned_prompt(request.message, request.previous, draft)[1]
-        else:
-            text = _user_text(request.message, request.previous)
-        if request.feedback and request.last_plan is not None:
-            text += (f"\nYour last frame was {_frame_json(request.last_plan)}; it was wrong: "
-                     + "; ".join(request.feedback) + ". Write a corrected frame.")
-        messages.append(HumanMessage(text))
+        messages.append(HumanMessage(_with_feedback(
+            _user_text(request.message, request.previous), request)))
         return messages
 
     def plan(self, request: PlanRequest) -> RequestFrame:
-        draft = self._draft_for(request)
-        frame = generate_structured(self.llm, self.messages(request, draft), self.schema,
+        frame = generate_structured(self.llm, self.messages(request), self.schema,
+                                    max_new_tokens=self.max_new_tokens)
+        return RequestFrame.model_validate(frame.model_dump())
+
+
+class DraftCheckingPlanner:
+    """The tuned embedded model: checks the reading's frame (the draft) against the message
+    in its own short prompt (`tuned_prompt`), no demonstrations.
+
+    It read the extractor's frame and may overrule it, so the critic reviews its result
+    against its own frame. It never saw the critic's advice in training: a re-plan with it
+    only leaves its training distribution (measured: the re-plans invented years and
+    genres), so a failed plan goes straight to the deterministic fallback. `guard`: the
+    model may only add to the draft (`add_to_draft`).
+    """
+
+    source = "llm"
+    accepts_feedback = False
+    checks_draft = True
+
+    def __init__(self, llm: BaseChatModel, genres: Sequence[str], max_new_tokens: int = 96,
+                 guard: bool = True):
+        self.llm = llm
+        self.schema = frame_schema(genres)
+        self.max_new_tokens = max_new_tokens
+        self.guard = guard
+
+    def messages(self, request: PlanRequest) -> list[BaseMessage]:
+        system, user = tuned_prompt(request.message, request.previous, request.reading.frame)
+        return [SystemMessage(system), HumanMessage(_with_feedback(user, request))]
+
+    def plan(self, request: PlanRequest) -> RequestFrame:
+        frame = generate_structured(self.llm, self.messages(request), self.schema,
                                     max_new_tokens=self.max_new_tokens)
         frame = RequestFrame.model_validate(frame.model_dump())
-        return add_to_draft(draft, frame) if draft is not None and self.guard else frame
-
-    def _draft_for(self, request: PlanRequest) -> RequestFrame | None:
-        """The extractor's frame of the message, when this planner checks drafts."""
-        return self.draft(request.message, request.previous) if self.draft else None
+        return add_to_draft(request.reading.frame, frame) if self.guard else frame
 
 
 class ExtractorPlanner:
-    """The deterministic planner: the slot extractor's frame."""
+    """The deterministic planner: the slot extractor's frame, as the turn read it."""
 
     source = "extractor"
     accepts_feedback = False
     checks_draft = False
 
-    def __init__(self, extract: Callable[[str, RequestFrame | None], RequestFrame]):
-        self.extract = extract
-
     def plan(self, request: PlanRequest) -> RequestFrame:
-        return self.extract(request.message, request.previous)
+        return request.reading.frame
 
 
 def tuned_prompt(message: str, previous: RequestFrame | None,
@@ -179,6 +193,14 @@ def tuned_prompt(message: str, previous: RequestFrame | None,
     context = f"Previous: {_frame_json(previous)}\n" if previous else ""
     hint = f"\nDraft: {_frame_json(draft)}" if draft is not None else ""
     return TUNED_SYSTEM, f"{context}Message: {message}{hint}"
+
+
+def _with_feedback(text: str, request: PlanRequest) -> str:
+    """The prompt text, with the critic's problems when this is a re-plan."""
+    if request.feedback and request.last_plan is not None:
+        text += (f"\nYour last frame was {_frame_json(request.last_plan)}; it was wrong: "
+                 + "; ".join(request.feedback) + ". Write a corrected frame.")
+    return text
 
 
 def _user_text(message: str, previous: RequestFrame | None) -> str:

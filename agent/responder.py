@@ -53,16 +53,15 @@ class Responder:
         lines = [intro, *notes, *(f"{n}. {_item_line(item)}" for n, item in enumerate(items, 1))]
         return "\n".join(lines)
 
-    def info(self, items: Sequence[RecommendedItem], popularity: dict[int, int]) -> str:
+    def info(self, items: Sequence[RecommendedItem]) -> str:
         if not items:
             return "I could not find that title in the catalog. Could you spell it differently?"
         lines = []
         for item in items:
             genres = ", ".join(item.genres) or "no listed genre"
             year = f"from {item.year}" if item.year else "of unknown year"
-            count = popularity.get(item.id)
-            seen = f"; {count} people in the data watched it" if count is not None else ""
-            lines.append(f"{item.title} is {genres}, {year}{seen}.")
+            lines.append(f"{item.title} is {genres}, {year}; {item.popularity} people in the "
+                         "data watched it.")
         return "\n".join(lines)
 
     def chat(self, message: str) -> str:

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 PlanSource = Literal["llm", "extractor", "fallback"]
+# Why a plan failed: the LLM was unreachable, too slow, wrote an invalid frame, or broke.
+PlanError = Literal["connection", "timeout", "invalid", "failed"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class PlanningStep:
     frame: dict[str, Any]
     seconds: float
     error: str | None = None
+    error_kind: PlanError | None = None
     kind: Literal["plan"] = "plan"
 
 
@@ -58,6 +61,7 @@ class RecommendedItem:
     genres: tuple[str, ...]
     score: float
     reason: str = ""
+    popularity: int = 0  # how many users in the data interacted with it
 
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title

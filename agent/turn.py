@@ -22,20 +22,22 @@ from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm.registry import LLMConnectionError, LLMError
 from convrec.agent.parts import AgentParts
-from convrec.agent.planner import PlanRequest
+from convrec.agent.planner import PlanRequest, Reading
 from convrec.agent.responder import Responder
 from convrec.agent.trace import (
     CriticStep,
+    PlanError,
     PlanningStep,
     RecommendedItem,
     ReplyStep,
     Step,
     ToolStep,
 )
+from convrec.recsys.catalog import CatalogItem
 
 log = logging.getLogger(__name__)
 
-LLM_DOWN_NOTES = {
+LLM_DOWN_NOTES: dict[PlanError, str] = {
     "connection": "(I could not reach the language model, so I read your request without it.)",
     "timeout": "(The language model did not answer in time, so I read your request without it.)",
 }
@@ -72,12 +74,20 @@ class Turn:
     deadline: float
     final: Attempt | None = None
     reply: ReplyStep | None = None
-    reference: Grounded | None = field(default=None, init=False)
+    reading: Reading | None = field(default=None, init=False)
+    _titles: dict[str, tuple[int | None, str | None]] = field(default_factory=dict, init=False)
+    _rows: dict[int, CatalogItem] = field(default_factory=dict, init=False)
+
+    @property
+    def reference(self) -> Grounded:
+        """What the user stated, as the slot extractor read it: the critic's reference."""
+        assert self.reading is not None
+        return self.reading.grounded
 
     def run(self) -> Iterator[Step]:
         started = time.perf_counter()
-        reference_frame = self.parts.extractor.extract(self.given.message, self.given.previous)
-        self.reference = ground(reference_frame, self.parts.match_title)
+        self.reading = self.parts.read(self.given.message, self.given.previous,
+                                       self._match_title)
         yield from self._attempts()
         final = self.final
         assert final is not None
@@ -95,19 +105,18 @@ class Turn:
         for attempt in range(parts.max_replans + 2):
             fallback = use_fallback or attempt == parts.max_replans + 1 \
                 or time.monotonic() > self.deadline
-            request = PlanRequest(given.message, given.previous, feedback, last)
+            request = PlanRequest(given.message, self.reading, given.previous, feedback, last)
             frame, step = self._plan(attempt, request, fallback)
             yield step
             if frame is None:
-                cause = (step.error or "").split(":", 1)[0]
-                if cause in LLM_DOWN_NOTES:
+                if step.error_kind in LLM_DOWN_NOTES:
                     use_fallback = True
-                    self.given = _with_note(self.given, LLM_DOWN_NOTES[cause])
+                    self.given = _with_note(self.given, LLM_DOWN_NOTES[step.error_kind])
                 feedback = ("your answer was not a valid frame: " + (step.error or ""),)
                 continue
             # a planner that checked the extractor's draft may overrule it: its result is
             # reviewed against its own frame (the tools must still keep every condition)
-            own = not fallback and getattr(parts.planner, "checks_draft", False)
+            own = not fallback and parts.planner is not None and parts.planner.checks_draft
             result = yield from self._execute(attempt, frame, own)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
             self.final = result
@@ -129,31 +138,31 @@ class Turn:
         source = "fallback" if fallback and self.parts.planner is not None else planner.source
         started = time.perf_counter()
 
-        def failed(error: str) -> tuple[None, PlanningStep]:
+        def failed(kind: PlanError, error: str) -> tuple[None, PlanningStep]:
             return None, PlanningStep(attempt, source, {}, time.perf_counter() - started,
-                                      error=error[:300])
+                                      error=error[:300], error_kind=kind)
 
         try:
             planned = planner.plan(request) if planner is self.parts.fallback \
                 else _call_before(self.deadline, planner.plan, request)
             frame = merge_frames(request.previous, planned)
         except (LLMConnectionError, ConnectionError) as exc:
-            return failed(f"connection: {exc}")
+            return failed("connection", f"connection: {exc}")
         except TimeoutError as exc:
-            return failed(f"timeout: {exc}")
+            return failed("timeout", f"timeout: {exc}")
         except (LLMError, ValidationError, ValueError) as exc:
-            return failed(str(exc))
+            return failed("invalid", str(exc))
         except Exception as exc:  # a broken LLM backend must not end the turn: fall back
             if planner is self.parts.fallback:
                 raise
             log.warning("the LLM planner failed: %r", exc)
-            return failed(f"the LLM failed: {type(exc).__name__}: {exc}")
+            return failed("failed", f"the LLM failed: {type(exc).__name__}: {exc}")
         return frame, PlanningStep(attempt, source, frame.compact(),
                                    time.perf_counter() - started)
 
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
-        grounded = ground(frame, self.parts.match_title)
+        grounded = ground(frame, self._match_title)
         plan = compile_plan(grounded, self._context())
         execution = None
         for event in execute(self.parts.toolkit, plan, self._new_bus(), attempt):
@@ -224,8 +233,21 @@ class Turn:
             scores = [float(s) for s in execution.bus.scores[: len(ids)]]
         reason = _reason(grounded, execution)
         return [RecommendedItem(item.id, item.display_title, item.year, item.genres,
-                                0.0 if np.isnan(score) else score, reason)
-                for item, score in zip(self.parts.toolkit.catalog.items(ids), scores)]
+                                0.0 if np.isnan(score) else score, reason, item.popularity)
+                for item, score in zip(self._fetch(ids), scores)]
+
+    def _match_title(self, title: str) -> tuple[int | None, str | None]:
+        """The catalog item a title names; each title is matched once per turn."""
+        if title not in self._titles:
+            self._titles[title] = self.parts.match_title(title)
+        return self._titles[title]
+
+    def _fetch(self, ids: Sequence[int]) -> list[CatalogItem]:
+        """Catalog rows of `ids`, in order; each row is read once per turn."""
+        missing = [i for i in dict.fromkeys(ids) if i not in self._rows]
+        if missing:
+            self._rows.update(zip(missing, self.parts.toolkit.catalog.items(missing)))
+        return [self._rows[i] for i in ids]
 
     def _bounded_reply_text(self, final: Attempt) -> str:
         """The reply; an LLM that has not written its sentence by the deadline is skipped."""
@@ -249,9 +271,7 @@ class Turn:
         if frame.intent == "chat":
             return "\n".join([responder.chat(self.given.message), *notes])
         if frame.intent == "info":
-            popularity = {i.id: i.popularity for i in self.parts.toolkit.catalog.items(
-                [it.id for it in final.items])}
-            return "\n".join([responder.info(final.items, popularity), *notes])
+            return "\n".join([responder.info(final.items), *notes])
         return responder.recommend(self.given.message, frame, final.items, notes)
 
 

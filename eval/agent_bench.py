@@ -44,7 +44,8 @@ def llm_plan(agent: RecAgent) -> Plan:
 
     def plan(message: str, previous: RequestFrame | None) -> RequestFrame:
         try:
-            frame = merge_frames(previous, parts.planner.plan(PlanRequest(message, previous)))
+            request = PlanRequest(message, parts.read(message, previous), previous)
+            frame = merge_frames(previous, parts.planner.plan(request))
         except ValueError:
             return RequestFrame(intent="chat")  # counted wrong, as an unusable answer is
         return ground(frame, parts.match_title).frame

@@ -10,6 +10,7 @@ from convrec.agent.assemble import build_agent
 from convrec.agent.core import RecAgent
 from convrec.agent.llm.registry import LLMConnectionError
 from convrec.agent.llm.testing import ScriptedChatModel
+from convrec.agent.planner import DraftCheckingPlanner
 
 
 def frame(**slots) -> str:
@@ -20,6 +21,12 @@ def frame(**slots) -> str:
 def agent(home, tmp_path, scripted) -> RecAgent:
     return build_agent(home, llm="scripted", demos=0, llm_reply=False,
                        profiles_path=tmp_path / "profiles.sqlite")
+
+
+def check_drafts(agent: RecAgent, scripted: ScriptedChatModel) -> None:
+    """Plan with a draft-checking planner (as the tuned one) that has no guard."""
+    agent.parts.planner = DraftCheckingPlanner(scripted, agent.parts.toolkit.catalog.genres,
+                                               guard=False)
 
 
 def is_90s_scifi(item) -> bool:
@@ -74,8 +81,7 @@ def test_a_planner_that_takes_no_advice_falls_back_after_its_first_miss(agent, s
 
 def test_a_planner_that_checked_the_draft_may_overrule_the_extractor(agent, scripted):
     # "live action" is not the Action genre: a draft-checking planner that drops it is kept
-    agent.parts.planner.checks_draft = True
-    agent.parts.planner.accepts_feedback = False
+    check_drafts(agent, scripted)
     scripted.replies = [frame(genres=["Children's"], exclude_genres=["Animation"])]
     reply = agent.chat("a kids film in live action, no cartoons", "s")
     assert [p.source for p in reply.trace.plans] == ["llm"]
@@ -84,8 +90,7 @@ def test_a_planner_that_checked_the_draft_may_overrule_the_extractor(agent, scri
 
 
 def test_a_draft_checking_planner_cannot_bring_back_a_film_the_user_has_seen(agent, scripted):
-    agent.parts.planner.checks_draft = True
-    agent.parts.planner.accepts_feedback = False
+    check_drafts(agent, scripted)
     scripted.replies = [frame(similar_to=["Star Wars"])]  # forgot the seen film
     reply = agent.chat("more like star wars, I've seen return of the jedi", "s")
     titles = [i.title for i in reply.items]

@@ -12,7 +12,7 @@ import pytest
 
 from convrec.agent.assemble import build_agent
 from convrec.agent.core import RecAgent
-from convrec.agent.planner import LLMPlanner
+from convrec.agent.planner import DemonstrationPlanner
 from convrec.memory.profile import ProfileStore
 from convrec.recsys.catalog import Catalog
 
@@ -35,7 +35,7 @@ def make_agent(agent: RecAgent, tmp_path: Path) -> Iterator[MakeAgent]:
 
     def make(model, deadline_seconds: float = 30.0, max_replans: int = 2) -> RecAgent:
         parts = agent.parts
-        planner = LLMPlanner(model, parts.toolkit.catalog.genres, None, k=0)
+        planner = DemonstrationPlanner(model, parts.toolkit.catalog.genres, None, k=0)
         store = ProfileStore(tmp_path / f"profiles-{len(stores)}.sqlite")
         stores.append(store)
         return RecAgent(dataclasses.replace(parts, planner=planner, max_replans=max_replans),

@@ -6,10 +6,11 @@ import random
 
 import pytest
 
+from convrec.agent.compiler import Grounded
 from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.nlu.extractor import SlotExtractor
-from convrec.agent.planner import LLMPlanner, PlanRequest
+from convrec.agent.planner import DraftCheckingPlanner, PlanRequest, Reading
 from convrec.agent.tuning.corpus import CorpusExample, generate_corpus, writer_for
 from convrec.agent.tuning.drafts import DraftDamage, with_drafts
 from convrec.recsys.titles import search_key
@@ -63,8 +64,10 @@ def test_gold_keeps_the_drafts_spelling_of_the_same_title_and_its_genre_order(
 
 
 def test_the_tuned_prompt_shows_the_extractors_draft(catalog, extractor):
-    planner = LLMPlanner(None, catalog.genres, style="tuned", draft=extractor.extract)
-    text = planner.messages(PlanRequest("horror films before 1970"))[-1].content
+    planner = DraftCheckingPlanner(None, catalog.genres)
+    message = "horror films before 1970"
+    draft = extractor.extract(message)
+    text = planner.messages(PlanRequest(message, Reading(draft, Grounded(draft))))[-1].content
     assert text.startswith("Message: horror films before 1970\nDraft: {")
     assert '"genres":["Horror"]' in text and '"year_max":1969' in text
     assert planner.checks_draft and not planner.accepts_feedback

@@ -11,7 +11,7 @@ from convrec.agent.compiler import CompileContext, compile_plan, ground
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.llm.registry import get_chat_model
-from convrec.agent.planner import PlanRequest
+from convrec.agent.planner import DemonstrationPlanner, DraftCheckingPlanner, PlanRequest
 from convrec.agent.tuning.corpus import (
     CorpusExample,
     build_corpus,
@@ -93,13 +93,13 @@ def tuned(home, tmp_path_factory):
 
 
 def _plan(agent, message: str) -> RequestFrame:
-    frame = agent.parts.planner.plan(PlanRequest(message))
+    frame = agent.parts.planner.plan(PlanRequest(message, agent.parts.read(message)))
     return ground(frame, agent.parts.match_title).frame
 
 
 def test_shipped_adapter_is_the_default_and_plans_without_demonstrations(tuned):
     planner = tuned.parts.planner
-    assert planner.style == "tuned" and planner.picker is None
+    assert isinstance(planner, DraftCheckingPlanner)
     assert planner.llm.adapter is not None
     # the general embedded chat model stays untuned (the tuned one only writes frames)
     assert get_chat_model("embedded").adapter is None
@@ -109,7 +109,7 @@ def test_no_adapter_plans_with_the_untuned_model_and_demonstrations(home, tmp_pa
     agent = build_agent(home, llm="embedded", planner_adapter="none",
                         profiles_path=tmp_path / "profiles.sqlite")
     planner = agent.parts.planner
-    assert planner.style == "demos" and planner.picker is not None
+    assert isinstance(planner, DemonstrationPlanner) and planner.picker is not None
     assert planner.llm.adapter is None
 
 
