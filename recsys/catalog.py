@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -56,6 +57,16 @@ class CatalogItem:
     def label(self) -> str:
         """"The Godfather (1972)"."""
         return f"{self.display_title} ({self.year})" if self.year else self.display_title
+
+
+class TitleRow(NamedTuple):
+    """An item's titles, as title matchers index them."""
+
+    id: int
+    title: str  # as the dataset writes it: "Godfather, The"
+    display_title: str  # "The Godfather"
+    year: int | None
+    popularity: int
 
 
 def item_text(display_title: str, year: int | None, genres: Sequence[str], description: str) -> str:
@@ -164,6 +175,21 @@ class Catalog:
 
     def all_ids(self) -> list[int]:
         return [r[0] for r in self.execute("SELECT item_id FROM items ORDER BY item_id")]
+
+    def title_rows(self, most_popular: int | None = None) -> list[TitleRow]:
+        """Every item's titles in id order, or the `most_popular` items' (most rated first)."""
+        columns = "SELECT item_id, title, display_title, year, popularity FROM items"
+        if most_popular is None:
+            rows = self.execute(f"{columns} ORDER BY item_id")
+        else:
+            rows = self.execute(f"{columns} ORDER BY popularity DESC, item_id LIMIT ?",
+                                (int(most_popular),))
+        return [TitleRow(*row) for row in rows]
+
+    def latest_year(self) -> int | None:
+        """The most recent release year in the catalog; None when no item has a year."""
+        latest = self.execute("SELECT MAX(year) FROM items")[0][0]
+        return None if latest is None else int(latest)
 
     def items(self, ids: Iterable[int]) -> list[CatalogItem]:
         """Items for `ids`, in the given order; unknown ids raise KeyError."""
