@@ -19,6 +19,14 @@ import numpy as np
 from convrec.recsys.catalog import SCHEMA, Catalog
 from convrec.tools.base import ToolError
 from convrec.tools.embed import Embedder
+from convrec.tools.names import (
+    FILTER_ITEMS,
+    ITEM_INFO,
+    LOOKUP_ITEMS,
+    RANK_CANDIDATES,
+    SEARCH_ITEMS,
+    SIMILAR_ITEMS,
+)
 from convrec.tools.search import ItemIndex, chroma_client
 from convrec.tools.toolkit import Toolkit
 
@@ -61,20 +69,20 @@ def tool_calls(toolkit: Toolkit) -> list[tuple[str, str, dict, dict]]:
     """(label, tool, args, bus kwargs) for every tool, as an agent would call them."""
     history = {"excluded_ids": HISTORY, "sequence": HISTORY}
     return [
-        ("lookup_items 'godfahter'", "lookup_items", {"titles": ["godfahter"]}, {}),
-        ("lookup_items 3 titles", "lookup_items",
+        ("lookup_items 'godfahter'", LOOKUP_ITEMS, {"titles": ["godfahter"]}, {}),
+        ("lookup_items 3 titles", LOOKUP_ITEMS,
          {"titles": ["The Godfather (1972)", "fargo", "star wars"]}, {}),
-        ("item_info 'fargo'", "item_info", {"titles": ["fargo"]}, {}),
-        ("filter_items 90s sci-fi (sql)", "filter_items",
+        ("item_info 'fargo'", ITEM_INFO, {"titles": ["fargo"]}, {}),
+        ("filter_items 90s sci-fi (sql)", FILTER_ITEMS,
          {"genres_any": ["Sci-Fi"], "year_min": 1990, "year_max": 1999}, {}),
-        ("search_items (query cached)", "search_items",
+        ("search_items (query cached)", SEARCH_ITEMS,
          {"query": "space opera with jedi", "k": 50}, {}),
-        ("similar_items 'star wars'", "similar_items", {"titles": ["star wars"], "k": 20}, {}),
-        ("rank_candidates popularity", "rank_candidates", {"ranker": "popularity"}, {}),
-        ("rank_candidates als (10-item history)", "rank_candidates", {"ranker": "als"}, history),
-        ("rank_candidates sasrec (10-item history)", "rank_candidates", {"ranker": "sasrec"},
+        ("similar_items 'star wars'", SIMILAR_ITEMS, {"titles": ["star wars"], "k": 20}, {}),
+        ("rank_candidates popularity", RANK_CANDIDATES, {"ranker": "popularity"}, {}),
+        ("rank_candidates als (10-item history)", RANK_CANDIDATES, {"ranker": "als"}, history),
+        ("rank_candidates sasrec (10-item history)", RANK_CANDIDATES, {"ranker": "sasrec"},
          history),
-        ("rank_candidates similarity", "rank_candidates",
+        ("rank_candidates similarity", RANK_CANDIDATES,
          {"ranker": "similarity", "titles": ["Fargo"]}, {}),
     ]
 
@@ -112,7 +120,7 @@ def bench_ml100k(home: Path, dataset: str, repeats: int, out: ToolsBench) -> Non
                 continue
             out.rows.append(Row(label, ms, "ms", TARGET_CALL_MS))
         queries = iter(f"space opera with jedi {i}" for i in range(10_000))
-        search = toolkit.tools["search_items"]
+        search = toolkit.tools[SEARCH_ITEMS]
         ms = median_ms(lambda: search.run({"query": next(queries)}, toolkit.new_bus()), repeats)
         out.rows.append(Row("search_items (new query: embeds it)", ms, "ms", TARGET_CALL_MS))
         ms = median_ms(lambda: toolkit.new_bus(HISTORY, HISTORY), repeats)
@@ -176,7 +184,7 @@ def bench_scale(n_items: int, repeats: int, out: ToolsBench) -> None:
                                  seen=[np.zeros(0, np.int64)] * 4, factors=64)
         toolkit = Toolkit(catalog, {"als": model}, chroma_path=Path(tmp) / "chroma")
         start = time.perf_counter()
-        toolkit.setup(["filter_items", "rank_candidates"])
+        toolkit.setup([FILTER_ITEMS, RANK_CANDIDATES])
         _ = toolkit.arrays.exists
         out.rows.append(Row(f"{n_items:,} items: read column arrays (once)",
                             time.perf_counter() - start, "s"))
@@ -188,16 +196,16 @@ def bench_scale(n_items: int, repeats: int, out: ToolsBench) -> None:
         for ranker in ("popularity", "als"):
             def pipeline(ranker=ranker):
                 bus = toolkit.new_bus(history, history)
-                toolkit.run("filter_items", filt, bus)
-                toolkit.run("rank_candidates", {"ranker": ranker}, bus)
+                toolkit.run(FILTER_ITEMS, filt, bus)
+                toolkit.run(RANK_CANDIDATES, {"ranker": ranker}, bus)
                 return bus
 
             ms = median_ms(pipeline, repeats)
             out.rows.append(Row(f"{n_items:,} items: new_bus + filter (numpy) + rank {ranker}",
                                 ms, "ms", TARGET_SCALE_MS))
-        engine = toolkit.tools["filter_items"]
+        engine = toolkit.tools[FILTER_ITEMS]
         engine.engine = "sql"
-        ms = median_ms(lambda: toolkit.run("filter_items", filt, toolkit.new_bus()), 3, 0)
+        ms = median_ms(lambda: toolkit.run(FILTER_ITEMS, filt, toolkit.new_bus()), 3, 0)
         engine.engine = "auto"
         out.rows.append(Row(f"{n_items:,} items: filter via SQL instead (for comparison)", ms,
                             "ms"))

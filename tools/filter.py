@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
+from convrec.tools import names
 from convrec.tools.arrays import CatalogArrays
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult
 from convrec.tools.lookup import TitleResolver
@@ -143,7 +144,7 @@ def _marks(values: list) -> str:
 
 
 class FilterItems(Tool):
-    name = "filter_items"
+    name = names.FILTER_ITEMS
     description = (
         "Keep only candidates that satisfy hard conditions: genres (any / all / none of), "
         "release years, popularity (number of ratings: 100+ is well known, under 20 obscure), "

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
+from convrec.tools import names
 from convrec.tools.arrays import CatalogArrays
 from convrec.tools.base import Tool, ToolArgs, ToolError, ToolResult, item_record
 from convrec.tools.lookup import Title, TitleResolver
@@ -25,7 +26,7 @@ class InfoArgs(ToolArgs):
 
 
 class ItemInfo(Tool):
-    name = "item_info"
+    name = names.ITEM_INFO
     description = (
         "Look up facts about specific items the user names: release year, genres and how "
         "popular they are (number of ratings). Use it to answer questions such as 'what year "

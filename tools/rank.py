@@ -12,6 +12,7 @@ from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.protocol import UserContext
 from convrec.recsys.threads import torch_threads
+from convrec.tools import names
 from convrec.tools.arrays import CatalogArrays
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, item_line, numbered
 from convrec.tools.lookup import Title, TitleResolver
@@ -43,7 +44,7 @@ class Ranking:
 
 
 class RankCandidates(Tool):
-    name = "rank_candidates"
+    name = names.RANK_CANDIDATES
     description = (
         "Order the current candidates, best first, and list the top ones. Use it as the last "
         "step before answering, after filters and searches have chosen the candidates. "

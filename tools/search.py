@@ -21,6 +21,7 @@ from pydantic import Field, StringConstraints
 
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
+from convrec.tools import names
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, quote
 from convrec.tools.embed import MODEL_NAME, Embedder
 
@@ -137,7 +138,7 @@ class ItemIndex:
 
 
 class SearchItems(Tool):
-    name = "search_items"
+    name = names.SEARCH_ITEMS
     description = (
         "Semantic search of the candidates by meaning: moods, themes, plots, styles or "
         "'something like a description' ('space opera with jedi', 'feel-good road trip'). "

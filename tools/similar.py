@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
+from convrec.tools import names
 from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult
 from convrec.tools.lookup import Title, TitleResolver
 from convrec.tools.models import ModelStore, similarity_scores
@@ -26,7 +27,7 @@ class SimilarArgs(ToolArgs):
 
 
 class SimilarItems(Tool):
-    name = "similar_items"
+    name = names.SIMILAR_ITEMS
     description = (
         "Keep the candidates that people who liked the given titles also liked (collaborative "
         "neighbours from the ALS model), ordered by closeness. Use it for 'more like Fargo' or "
