@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from pydantic import Field, StringConstraints
 
 from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
+from convrec.tools import names
 from convrec.tools.base import Tool, ToolArgs, ToolError, ToolResult, quote
 from convrec.tools.titles import TitleIndex, TitleMatch
 
@@ -27,11 +29,14 @@ class TitleResolver:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._index: TitleIndex | None = None
+        self._lock = threading.Lock()
 
     @property
     def index(self) -> TitleIndex:
         if self._index is None:
-            self._index = TitleIndex(self.catalog)
+            with self._lock:
+                if self._index is None:
+                    self._index = TitleIndex(self.catalog)
         return self._index
 
     def resolve(self, titles: Sequence[str]) -> tuple[list[int], list[str]]:
@@ -72,7 +77,7 @@ def _line(match: TitleMatch, on_bus: bool) -> str:
 
 
 class LookupItems(Tool):
-    name = "lookup_items"
+    name = names.LOOKUP_ITEMS
     description = (
         "Find catalog items by the titles the user mentions (typos, missing articles or years "
         "are fine) and report how sure the match is. Use it when the user names specific "

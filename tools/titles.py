@@ -14,7 +14,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from convrec.recsys.catalog import Catalog
-from convrec.recsys.titles import ARTICLES, search_key
+from convrec.recsys.titles import (
+    ARTICLES,
+    ENGLISH_ARTICLE_KEYS,
+    ROMAN_NUMERALS,
+    search_key,
+    strip_article,
+)
 
 MATCH = 80.0  # below this best score, nothing matches
 AMBIGUOUS_MARGIN = 5.0  # a different title this close to the best makes it ambiguous
@@ -23,28 +29,17 @@ YEAR_BONUS, YEAR_PENALTY = 5.0, 20.0
 
 NUMBER_PENALTY = 10.0  # per number in the query that the title lacks ("Godfathr 5")
 
-_ARTICLE_KEYS = ("the", "an", "a")  # dropped from the front of both sides before comparing
 _TRAILING_ARTICLE = re.compile(
     r"^(?P<head>.+?),\s*(?P<article>" + "|".join(re.escape(a) for a in ARTICLES) + r")\.?$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\b\d+\b")
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
-          "ix": "9"}
+_QUERY_YEAR = re.compile(r"^(?P<title>.*?)[\s,(\[]*\b(?P<year>1[89]\d\d|20\d\d)\b[)\]]?\s*$")
 
 
 def title_key(text: str) -> str:
     """Comparable key: search_key, leading English article dropped, roman numerals as digits."""
-    key = strip_article(search_key(text))
-    return " ".join(_ROMAN.get(token, token) for token in key.split())
-_QUERY_YEAR = re.compile(r"^(?P<title>.*?)[\s,(\[]*\b(?P<year>1[89]\d\d|20\d\d)\b[)\]]?\s*$")
-
-
-def strip_article(key: str) -> str:
-    """"the godfather" -> "godfather" (the key is already lower-case)."""
-    for article in _ARTICLE_KEYS:
-        if key.startswith(article + " ") and len(key) > len(article) + 1:
-            return key[len(article) + 1:]
-    return key
+    key = strip_article(search_key(text), ENGLISH_ARTICLE_KEYS)
+    return " ".join(ROMAN_NUMERALS.get(token, token) for token in key.split())
 
 
 def parse_query(text: str) -> tuple[str, int | None]:
@@ -82,16 +77,20 @@ class TitleMatch:
 
 
 class TitleIndex:
-    """Prebuilt lower-case, article-free keys of every catalog title."""
+    """The catalog's title index: a title as a user writes it -> catalog id (`match`).
+
+    Prebuilt lower-case, article-free keys of every catalog title.
+    """
 
     def __init__(self, catalog: Catalog):
-        rows = catalog.execute("SELECT item_id, title, display_title, year, popularity "
-                               "FROM items ORDER BY item_id")
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-        self.labels = [f"{r[2]} ({r[3]})" if r[3] else r[2] for r in rows]
-        self.keys = [title_key(r[1]) for r in rows]
-        self.years = np.array([r[3] if r[3] is not None else -1 for r in rows], dtype=np.int64)
-        self.popularity = np.array([r[4] for r in rows], dtype=np.float64)
+        rows = catalog.title_rows()
+        self.ids = np.array([r.id for r in rows], dtype=np.int64)
+        self.labels = [f"{r.display_title} ({r.year})" if r.year else r.display_title
+                       for r in rows]
+        self.keys = [title_key(r.title) for r in rows]
+        self.years = np.array([r.year if r.year is not None else -1 for r in rows],
+                              dtype=np.int64)
+        self.popularity = np.array([r.popularity for r in rows], dtype=np.float64)
         self._numbers: dict[str, np.ndarray] = {}
 
     def scores(self, key: str, year: int | None) -> np.ndarray:

@@ -21,6 +21,7 @@ from convrec.tools.models import ModelStore
 from convrec.tools.rank import RankCandidates
 from convrec.tools.search import SearchItems
 from convrec.tools.similar import SimilarItems
+from convrec.tools.titles import TitleMatch
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ QUICK_TO_TRAIN = ("als",)  # seconds on ML-100K; SASRec takes minutes, so never 
 class Toolkit:
     """Catalog + models + tools. Nothing expensive happens until a tool first runs.
 
-    `tools` maps each tool's name to the tool; `run(name, args, bus)` runs one plan step.
+    `tools` maps each tool's name (`convrec.tools.names`) to the tool; `run(name, args, bus)`
+    runs one plan step; `match_title(text)` resolves one written title as lookup_items does.
     """
 
     def __init__(self, catalog: Catalog, models: ModelStore | Mapping[str, Recommender] | None
@@ -42,7 +44,7 @@ class Toolkit:
         self.models = models if isinstance(models, ModelStore) else ModelStore(models)
         self.embedder = embedder or Embedder()
         self._all_ids = None
-        resolver = TitleResolver(catalog)
+        self._titles = resolver = TitleResolver(catalog)
         self.arrays = LazyCatalogArrays(catalog)
         filter_tool = FilterItems(catalog, resolver, self.arrays, engine=filter_engine)
         tools: list[Tool] = [
@@ -72,6 +74,13 @@ class Toolkit:
         models = ModelStore(loader=loader, loadable=LOADABLE_MODELS)
         return cls(catalog, models, chroma_path=home / "chroma" / dataset,
                    chroma_host=chroma_host, chroma_port=chroma_port, collection=dataset)
+
+    def match_title(self, text: str) -> TitleMatch:
+        """`text` as a user wrote a title -> the catalog title it names, with confidence.
+
+        The same index the title-taking tools use, built once per toolkit on first call.
+        """
+        return self._titles.index.match(text)
 
     def new_bus(self, excluded_ids: Sequence[int] = (), sequence: Sequence[int] = ()
                 ) -> CandidateBus:
