@@ -14,12 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from convrec.recsys.titles import search_key
+from convrec.recsys.titles import ROMAN_NUMERALS, search_key
 
 _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
-          "ix": "9"}
-_ARABIC = {v: k for k, v in _ROMAN.items()}
+_ARABIC = {v: k for k, v in ROMAN_NUMERALS.items()}
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split()) if i >= 2}
 _DIGITS = {v: k for k, v in _NUMBER_WORDS.items()}
@@ -58,7 +56,7 @@ def numeral_aliases(key: str) -> list[str]:
     for i, word in enumerate(words):
         forms = [_NUMBER_WORDS.get(word) or _DIGITS.get(word)]
         if i >= 1:
-            forms += [_ROMAN.get(word), _ARABIC.get(word)]
+            forms += [ROMAN_NUMERALS.get(word), _ARABIC.get(word)]
         others = [f for f in forms if f]
         if not others:
             continue
@@ -72,7 +70,8 @@ def numeral_aliases(key: str) -> list[str]:
 
 def numerals(key: str) -> frozenset[str]:
     """The sequel numbers in a key, as digits: "star trek iii" -> {"3"}."""
-    return frozenset(_ROMAN.get(w, w) for w in key.split() if w in _ROMAN or w.isdigit())
+    return frozenset(ROMAN_NUMERALS.get(w, w) for w in key.split()
+                     if w in ROMAN_NUMERALS or w.isdigit())
 
 
 def sequel_short_forms(keys_by_title: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:

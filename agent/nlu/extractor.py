@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 from convrec.agent.frame import RequestFrame, merge_frames, shift_years
 from convrec.agent.nlu.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS, REQUEST_WORDS
-from convrec.agent.nlu.mentions import Mention, TitleIndex, fold
+from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.slots import find_genres, find_popularity, soft_query, title_roles
 from convrec.agent.nlu.years import YearSlots, parse_years
 from convrec.recsys.catalog import Catalog
+from convrec.recsys.titles import fold, search_key
 
 _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has)\s+$")
@@ -45,11 +46,18 @@ class SlotExtractor:
     """Fills request frames for one catalog; build once, call `extract` per message."""
 
     def __init__(self, catalog: Catalog):
-        rows = catalog.execute("SELECT title, display_title, popularity FROM items")
-        self.index = TitleIndex(rows)
+        self.index = MentionFinder((r.title, r.display_title, r.popularity)
+                                   for r in catalog.title_rows())
         self.genres: tuple[str, ...] = catalog.genres
-        latest = catalog.execute("SELECT MAX(year) FROM items")[0][0]
-        self.latest_year = int(latest) if latest else 2000
+        self.latest_year = catalog.latest_year() or 2000
+
+    def titles_in(self, text: str) -> list[str]:
+        """Display titles of the catalog titles mentioned in `text`, in text order."""
+        return [m.title for m in self.index.find(text)]
+
+    def canonical_title(self, title: str) -> str:
+        """The display title whose search key (or alias) `title` is exactly, else `title`."""
+        return self.index.titles.get(search_key(title), title)
 
     def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame:
         """The frame for `message`; with `previous`, the effective frame after a refinement."""

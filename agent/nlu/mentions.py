@@ -1,6 +1,6 @@
 """Find catalog titles mentioned in free text.
 
-The index maps search keys (`convrec.recsys.titles.search_key`) of display titles, original
+`MentionFinder` maps search keys (`convrec.recsys.titles.search_key`) of display titles, original
 titles and a few safe aliases (the title without its leading article, the part before a
 colon, the parts outside and inside parentheses, and the short forms of
 `convrec.agent.nlu.aliases`: "la confidential", "godfather 2", "t2") to display titles.
@@ -15,7 +15,6 @@ already found ("Toy Story and Babe").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,11 +29,10 @@ from convrec.agent.nlu.aliases import (
     sequel_short_forms,
 )
 from convrec.agent.nlu.lexicon import GENRE_SYNONYMS, STOPWORDS
-from convrec.recsys.titles import ARTICLES, search_key
+from convrec.recsys.titles import ARTICLE_KEYS, fold, search_key, strip_article
 
 MAX_WINDOW = 10
 FUZZY_CUTOFF = 88.0
-_ARTICLE_KEYS = tuple(a.lower().rstrip("'") + " " for a in ARTICLES)
 _WORD = re.compile(r"[a-z0-9]+|&")
 # Words right before a one-word title that make it a title mention.
 _CUES = frozenset("""
@@ -80,16 +78,6 @@ class _Token:
     end: int
 
 
-def fold(text: str) -> str:
-    """Lower case and strip accents, keeping every character position (len is preserved)."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
-        low = (base[:1] or char).lower()
-        out.append(low if len(low) == 1 else char)
-    return "".join(out).replace("\u2019", "'").replace("\u2018", "'")
-
-
 def _tokens(folded: str) -> list[_Token]:
     return [_Token("and" if m.group() == "&" else m.group(), m.start(), m.end())
             for m in _WORD.finditer(folded)]
@@ -106,14 +94,14 @@ def _is_risky(key: str) -> bool:
         return True
     if any(re.search(r"[a-z]", w) and re.search(r"\d", w) for w in words):
         return False
-    if words and words[0] + " " in _ARTICLE_KEYS and len(words) > 1:
+    if words and words[0] in ARTICLE_KEYS and len(words) > 1:
         words = words[1:]
     content = [w for w in words if w not in STOPWORDS]
     return len(content) <= 1 and len(words) <= 2 or not content
 
 
-class TitleIndex:
-    """Search keys of every catalog title, built once."""
+class MentionFinder:
+    """Finds catalog titles mentioned in free text; search keys of every title, built once."""
 
     def __init__(self, titles: Iterable[tuple[str, str, int]]):
         """`titles`: (original title, display title, popularity) per item."""
@@ -155,10 +143,7 @@ class TitleIndex:
                 aliases.append(search_key(head))
         keys = [k for k in full + aliases if k]
         keys += [alias for key in list(keys) for alias in numeral_aliases(key)]
-        for key in list(keys):
-            for article in _ARTICLE_KEYS:
-                if key.startswith(article) and len(key) > len(article) + 3:
-                    keys.append(key[len(article):])
+        keys += [bare for key in list(keys) if (bare := strip_article(key, min_rest=4)) != key]
         return list(dict.fromkeys(keys))
 
     def find(self, text: str) -> list[Mention]:

@@ -417,10 +417,12 @@ def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
 
 def writer_for(catalog: Catalog, seed: int = 0) -> CorpusWriter:
     """A writer over the catalog's genres and its most popular titles."""
-    rows = catalog.execute("SELECT display_title, popularity FROM items "
-                           "ORDER BY popularity DESC, item_id LIMIT ?", (TITLE_POOL,))
-    latest = catalog.execute("SELECT max(year) FROM items")[0][0]
-    return CorpusWriter(catalog.genres, [(t, p) for t, p in rows], int(latest), seed)
+    titles = [(r.display_title, r.popularity) for r in catalog.title_rows(TITLE_POOL)]
+    latest = catalog.latest_year()
+    if latest is None:
+        raise ValueError("the catalog has no release years; the corpus writes year requests, "
+                         "so it needs a catalog with years")
+    return CorpusWriter(catalog.genres, titles, latest, seed)
 
 
 def normalise(text: str) -> str:

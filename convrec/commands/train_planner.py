@@ -26,7 +26,6 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.recsys.catalog import Catalog
     from convrec.recsys.fetch import dataset_dir
     from convrec.recsys.io import sha256_of
-    from convrec.recsys.titles import search_key
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TuningConfig()
@@ -42,9 +41,8 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
           f"{counts['kept']} kept")
     extractor = SlotExtractor(catalog)
     damage = DraftDamage(random.Random(config.seed))
-    titles = extractor.index.titles
     corpus, draft_counts = with_drafts(corpus, extractor.extract, damage,
-                                       lambda title: titles.get(search_key(title), title))
+                                       extractor.canonical_title)
     counts.update(draft_counts)
     print(f"drafts: {draft_counts['draft_right']} right, {draft_counts['draft_wrong']} wrong "
           f"as the extractor reads them, {draft_counts['draft_damaged']} damaged on purpose")
