@@ -13,7 +13,6 @@ from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.planner import DraftCheckingPlanner, PlanRequest, Reading
 from convrec.agent.tuning.corpus import CorpusExample, generate_corpus, writer_for
 from convrec.agent.tuning.drafts import DraftDamage, with_drafts
-from convrec.recsys.titles import search_key
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +23,6 @@ def extractor(catalog) -> SlotExtractor:
 @pytest.fixture(scope="module")
 def damage() -> DraftDamage:
     return DraftDamage(random.Random(4))
-
-
-def canonical(extractor):
-    return lambda title: extractor.index.titles.get(search_key(title), title)
 
 
 def test_a_damaged_draft_misses_something_and_adds_nothing(catalog, damage):
@@ -44,7 +39,7 @@ def test_a_damaged_draft_misses_something_and_adds_nothing(catalog, damage):
 
 def test_every_example_gets_a_draft_and_the_counts_add_up(catalog, extractor, damage):
     corpus = generate_corpus(writer_for(catalog, seed=12), 200)
-    drafted, counts = with_drafts(corpus, extractor.extract, damage, canonical(extractor),
+    drafted, counts = with_drafts(corpus, extractor.extract, damage, extractor.canonical_title,
                                   rate=0.5)
     assert all(e.draft is not None for e in drafted)
     assert sum(counts.values()) == len(drafted) == len(corpus)
@@ -58,7 +53,7 @@ def test_gold_keeps_the_drafts_spelling_of_the_same_title_and_its_genre_order(
                                          similar_to=["star wars"]))
     drafted, _ = with_drafts([example], lambda m, p: RequestFrame(
         genres=["Adventure", "Sci-Fi"], similar_to=["Star Wars"]), damage,
-        canonical(extractor), rate=0.0)
+        extractor.canonical_title, rate=0.0)
     assert drafted[0].frame.similar_to == ["Star Wars"]
     assert drafted[0].frame.genres == ["Adventure", "Sci-Fi"]
 
