@@ -17,7 +17,7 @@ from convrec.agent.planner import (
     load_demos,
 )
 from convrec.agent.responder import Responder
-from convrec.memory.profile import ProfileStore
+from convrec.memory.store import Store, open_store
 from convrec.tools.toolkit import Toolkit
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 demos: int = 3, llm_reply: bool | None = None, deadline_seconds: float = 30.0,
                 chroma_host: str | None = None, chroma_port: int = 8000,
                 profiles_path: Path | str | None = None, planner_adapter: str = "default",
-                **llm_options) -> RecAgent:
+                store: Store | Path | str | None = None, **llm_options) -> RecAgent:
     """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
 
     demos: how many demonstrations the LLM planner sees (picked by similarity);
@@ -73,5 +73,5 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,
                        title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
                        max_replans=max_replans)
-    profiles = ProfileStore(Path(profiles_path) if profiles_path else home / "profiles.sqlite")
-    return RecAgent(parts, profiles, llm_name=llm, deadline_seconds=deadline_seconds)
+    store = open_store(store or profiles_path or home / "profiles.sqlite")  # file or URL
+    return RecAgent(parts, store, llm_name=llm, deadline_seconds=deadline_seconds)

@@ -5,17 +5,19 @@
     reply = agent.chat("some 90s sci-fi please", session_id="ann")
     reply.text, reply.items, reply.trace
 
-Sessions are isolated (each has its own history, frame and profile) and the agent is
-thread-safe: turns of one session run one at a time, different sessions run concurrently.
+Sessions are isolated (each has its own conversation, request and profile) and the agent
+keeps no state of its own: a turn loads the session from the store under the session's lock
+and saves it back in one transaction, so any process continues any session. Turns of one
+session run one at a time, across threads and processes; different sessions run concurrently.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Literal
 
@@ -25,43 +27,42 @@ from convrec.agent.parts import AgentParts
 from convrec.agent.trace import Reply, ReplyStep, Step, Trace
 from convrec.agent.turn import Turn, TurnInput
 from convrec.memory.keys import check_key
-from convrec.memory.profile import ProfileStore, ProfileUpdate, UserProfile
+from convrec.memory.profile_model import ProfileUpdate, UserProfile
+from convrec.memory.store import OpenTurn, SessionState, Store, StoreUnavailable, open_store
 
 log = logging.getLogger(__name__)
 
 Feedback = Literal["like", "dislike", "seen"]
 EMPTY_MESSAGE_REPLY = ("Tell me what you would like to watch: a genre, a decade, or a film you "
                        "loved.")
-
-
-@dataclass
-class _Session:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    frame: RequestFrame | None = None
-    shown: list[int] = field(default_factory=list)
-    turns: int = 0
+MEMORY_DOWN_NOTE = ("(My memory could not be reached, so I answered without what I know about "
+                    "you, and this turn will not be remembered.)")
+MEMORY_LOST_NOTE = "(My memory could not be reached, so this turn will not be remembered.)"
 
 
 class RecAgent:
     """Plans with an LLM, recommends with real models over a real catalog."""
 
-    def __init__(self, parts: AgentParts, profiles: ProfileStore, llm_name: str,
-                 deadline_seconds: float = 30.0, max_sessions: int = 10_000):
+    def __init__(self, parts: AgentParts, store: Store, llm_name: str,
+                 deadline_seconds: float = 30.0):
         self.parts = parts
-        self.profiles = profiles
+        self.store = store
         self.llm_name = llm_name
         self.deadline_seconds = deadline_seconds
-        self.max_sessions = max_sessions
-        self._sessions: dict[str, _Session] = {}
-        self._sessions_lock = threading.Lock()
 
     @classmethod
     def default(cls, home: Path | str | None = None, llm: str = "embedded",
-                dataset: str = "movielens-100k", **options) -> RecAgent:
-        """The agent on a fetched dataset with the given LLM ("deterministic": none)."""
+                dataset: str = "movielens-100k", store: Store | Path | str | None = None,
+                **options) -> RecAgent:
+        """The agent on a fetched dataset with the given LLM ("deterministic": none).
+
+        store: where sessions and profiles live: a SQLite file (default
+        `$CONVREC_HOME/profiles.sqlite`) or a `postgresql://` URL.
+        """
         from convrec.agent.assemble import build_agent
 
-        return build_agent(home=home, llm=llm, dataset=dataset, **options)
+        opened = open_store(store) if store is not None else None  # a bad URL fails first
+        return build_agent(home=home, llm=llm, dataset=dataset, store=opened, **options)
 
     # --- conversation -----------------------------------------------------------------------
 
@@ -75,7 +76,11 @@ class RecAgent:
         return Reply(final.text, final.items, trace)
 
     def stream(self, message: str, session_id: str = "default", n: int = 5) -> Iterator[Step]:
-        """Run one turn, yielding each step as it happens; the last is a ReplyStep."""
+        """Run one turn, yielding each step as it happens; the last is a ReplyStep.
+
+        The session is saved before the reply is yielded. If the store cannot be reached,
+        the turn answers from an empty session, the reply says so, and the error is logged.
+        """
         check_key(session_id, "session id")
         if not 1 <= n <= 50:
             raise ValueError(f"n must be between 1 and 50, got {n}")
@@ -83,13 +88,25 @@ class RecAgent:
         if clean.empty:
             yield ReplyStep(EMPTY_MESSAGE_REPLY, (), 0.0)
             return
-        session = self._session(session_id)
-        with session.lock:
-            turn = Turn(self.parts, self._turn_input(session_id, session, clean.text, n,
-                                                     clean.truncated),
+        with ExitStack() as stack:
+            try:
+                opened: OpenTurn | None = stack.enter_context(self.store.turn(session_id))
+            except StoreUnavailable as exc:
+                log.error("memory store %s unavailable; answering session %r without it: %s",
+                          self.store.location, session_id, exc)
+                opened = None
+            notes = [f"(I read the first {MAX_MESSAGE_CHARS:,} characters of your message.)"] \
+                if clean.truncated else []
+            if opened is None:
+                notes.append(MEMORY_DOWN_NOTE)
+            profile = opened.profile if opened else UserProfile()
+            state = opened.state if opened else SessionState()
+            turn = Turn(self.parts, self._turn_input(profile, state, clean.text, n, notes),
                         deadline=time.monotonic() + self.deadline_seconds)
-            yield from turn.run()
-            self._remember(session_id, session, turn)
+            for step in turn.run():
+                if isinstance(step, ReplyStep) and opened is not None:
+                    step = self._remember(opened, turn, clean.text, step)
+                yield step
 
     # --- profile ----------------------------------------------------------------------------
 
@@ -97,63 +114,57 @@ class RecAgent:
         """Record a Like / Not for me / Seen it on an item; the next turn respects it."""
         check_key(session_id, "session id")
         self.parts.toolkit.catalog.item(int(item_id))
-        actions = {"like": self.profiles.like, "dislike": self.profiles.dislike,
-                   "seen": lambda s, i: self.profiles.mark_seen(s, [i])}
+        actions = {"like": self.store.like, "dislike": self.store.dislike,
+                   "seen": lambda s, i: self.store.mark_seen(s, [i])}
         if kind not in actions:
             raise ValueError(f"feedback must be one of {sorted(actions)}, got {kind!r}")
         return actions[kind](session_id, int(item_id))
 
     def profile(self, session_id: str) -> UserProfile:
-        return self.profiles.get(check_key(session_id, "session id"))
+        return self.store.get(check_key(session_id, "session id"))
 
     def set_history(self, session_id: str, item_ids: Sequence[int]) -> None:
         """Give a session its past (oldest first): seen, and the basis of SASRec ranking."""
         check_key(session_id, "session id")
         self.parts.toolkit.catalog.items(item_ids)
-        self.profiles.mark_seen(session_id, [int(i) for i in item_ids])
+        self.store.mark_seen(session_id, [int(i) for i in item_ids])
 
     def reset(self, session_id: str) -> None:
         """Forget the session: its conversation, last request and profile."""
-        check_key(session_id, "session id")
-        with self._sessions_lock:
-            self._sessions.pop(session_id, None)
-        self.profiles.reset(session_id)
+        self.store.reset(check_key(session_id, "session id"))
 
     # --- internals --------------------------------------------------------------------------
 
-    def _session(self, session_id: str) -> _Session:
-        with self._sessions_lock:
-            session = self._sessions.get(session_id)
-            if session is None:
-                if len(self._sessions) >= self.max_sessions:
-                    self._sessions.pop(next(iter(self._sessions)))
-                session = self._sessions[session_id] = _Session()
-            return session
-
-    def _turn_input(self, session_id: str, session: _Session, text: str, n: int,
-                    truncated: bool) -> TurnInput:
-        profile = self.profiles.get(session_id)
-        excluded = frozenset({*profile.excluded_ids(), *profile.liked, *session.shown})
+    def _turn_input(self, profile: UserProfile, state: SessionState, text: str, n: int,
+                    notes: Sequence[str]) -> TurnInput:
+        excluded = frozenset({*profile.excluded_ids(), *profile.liked, *state.shown})
         seen = set(profile.seen)
         sequence = [*profile.seen, *(i for i in profile.liked if i not in seen)]
-        notes = (f"(I read the first {MAX_MESSAGE_CHARS:,} characters of your message.)",) \
-            if truncated else ()
-        return TurnInput(text, session.frame, excluded, sequence,
-                         tuple(profile.expectations.exclude_genres), n, notes)
+        previous = RequestFrame.model_validate(state.frame) if state.frame else None
+        return TurnInput(text, previous, excluded, sequence,
+                         tuple(profile.expectations.exclude_genres), n, tuple(notes))
 
-    def _remember(self, session_id: str, session: _Session, turn: Turn) -> None:
+    def _remember(self, opened: OpenTurn, turn: Turn, message: str, reply: ReplyStep
+                  ) -> ReplyStep:
+        """Save the turn (state and profile in one transaction); the reply, noted if that
+        failed."""
         final = turn.final
-        if final is None:
-            return
+        assert final is not None
         frame, grounded = final.frame, final.grounded
-        session.turns += 1
-        if frame.intent == "recommend":
-            session.frame = frame
-            session.shown.extend(item.id for item in final.items)
+        request = frame.intent == "recommend"
+        state = opened.state.record(message, reply.text,
+                                    frame.model_dump(mode="json") if request else frame.compact(),
+                                    [item.id for item in reply.items], request)
         update = ProfileUpdate(
             liked=grounded.similar_ids,
             seen=(*grounded.similar_ids, *grounded.exclude_ids),
-            genres=tuple(frame.genres) if frame.intent == "recommend" else (),
+            genres=tuple(frame.genres) if request else (),
             exclude_genres=tuple(frame.exclude_genres),
         )
-        self.profiles.update(session_id, update)
+        try:
+            opened.save(state, update)
+        except StoreUnavailable as exc:
+            log.error("memory store %s unavailable; session %r's turn was not saved: %s",
+                      self.store.location, opened.session_id, exc)
+            return dataclasses.replace(reply, text=f"{reply.text}\n{MEMORY_LOST_NOTE}")
+        return reply

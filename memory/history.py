@@ -3,7 +3,9 @@
 `ConversationHistory.messages()` is what goes into the prompt: an optional one-line summary
 of the dropped turns, then user/assistant pairs; its size, counted by the given
 `TokenCounter` plus a fixed overhead per message, never exceeds `budget_tokens`.
-`SessionStore` keeps one history per session id in memory, evicting the least recently used.
+A session's recent turns are persisted with its state (`convrec.memory.store.SessionState`),
+so any process rebuilds its history with `ConversationHistory.from_turns`. `HistoryCache`
+keeps one history per session id in one process's memory, evicting the least recently used.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +33,18 @@ class Turn:
     user: str
     assistant: str
     frame: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"user": self.user, "assistant": self.assistant, "frame": self.frame}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
+        user, assistant, frame = data.get("user"), data.get("assistant"), data.get("frame")
+        if not isinstance(user, str) or not isinstance(assistant, str):
+            raise ValueError(f"a stored turn needs user and assistant strings, got {data!r}")
+        if frame is not None and not isinstance(frame, dict):
+            raise ValueError(f"a stored turn's frame must be a dict or None, got {frame!r}")
+        return cls(user, assistant, copy.deepcopy(frame))
 
 
 class ConversationHistory:
@@ -60,6 +75,27 @@ class ConversationHistory:
         self._snippets: deque[str] = deque(maxlen=SNIPPETS_KEPT)
         self._summary: str | None = None
         self._summary_cost = 0
+
+    @classmethod
+    def from_turns(cls, counter: TokenCounter, turns: Iterable[Turn], earlier: int = 0,
+                   budget_tokens: int = DEFAULT_BUDGET, **options: Any) -> ConversationHistory:
+        """A history rebuilt from stored turns (oldest first), trimmed to the budget.
+
+        earlier: turns of the session that were not stored; the summary line counts them.
+        """
+        if earlier < 0:
+            raise ValueError(f"earlier must be a count of turns, got {earlier}")
+        history = cls(counter, budget_tokens, **options)
+        history._dropped = earlier
+        for turn in turns:
+            history.add(turn.user, turn.assistant, turn.frame)
+        if earlier and history._summary is None and history.summarize_dropped:
+            line = f"[{history._dropped} earlier turn(s) not shown.]"
+            history._summary = counter.truncate(line, history.summary_tokens)
+            history._summary_cost = counter.count(history._summary) + history.message_overhead
+            while history._total() > budget_tokens and len(history._turns) > 1:
+                history._drop_oldest()
+        return history
 
     def add(self, user: str, assistant: str, frame: dict[str, Any] | None = None) -> Turn:
         """Append a turn, then drop the oldest turns until the budget holds; return the kept turn.
@@ -161,7 +197,7 @@ class ConversationHistory:
         return len(self._turns)
 
 
-class SessionStore:
+class HistoryCache:
     """One `ConversationHistory` per session id, in memory, at most `max_sessions` of them.
 
     The least recently used session is evicted when a new one would exceed the bound.

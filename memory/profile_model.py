@@ -1,7 +1,7 @@
 """A user's memory as a value: liked / disliked / seen items and stated expectations.
 
-Plain dataclasses, JSON-ready through `to_dict` / `from_dict`; `ProfileStore` in
-`convrec.memory.profile` persists them.
+Plain dataclasses, JSON-ready through `to_dict` / `from_dict`; a `convrec.memory.store.Store`
+persists them.
 """
 
 from __future__ import annotations

