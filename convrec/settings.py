@@ -18,6 +18,7 @@ class Settings:
     llm: str = "embedded"
     chroma_host: str | None = None
     chroma_port: int = 8000
+    store: str | None = None  # sessions and profiles: a SQLite file or a postgresql:// URL
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +33,7 @@ class Settings:
             llm=env.get("CONVREC_LLM", cls.llm),
             chroma_host=env.get("CONVREC_CHROMA_HOST") or None,
             chroma_port=int(port),
+            store=env.get("CONVREC_STORE") or None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -34,18 +34,26 @@ def _agent_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="OpenAI-compatible server, e.g. "
                         "http://127.0.0.1:11434/v1 for Ollama")
     parser.add_argument("--dataset", help="dataset name (default movielens-100k)")
+    add_store_option(parser)
     parser.add_argument("-n", type=int, default=5, help="items per reply (default 5)")
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="PATH_OR_URL",
+                        help="where sessions and profiles live: a SQLite file (default "
+                             "$CONVREC_HOME/profiles.sqlite) or postgresql://user@host:port/db "
+                             "(default: $CONVREC_STORE)")
 
 
 def build(args: argparse.Namespace, settings: Settings):
     from convrec.agent.core import RecAgent
 
-    settings = settings.with_overrides(llm=args.llm, dataset=args.dataset)
+    settings = settings.with_overrides(llm=args.llm, dataset=args.dataset, store=args.store)
     options = {"base_url": args.base_url} if args.base_url else {}
     print(f"loading the agent ({settings.llm}) ...", file=sys.stderr)
     return RecAgent.default(settings.home, llm=settings.llm, dataset=settings.dataset,
                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
-                            **options)
+                            store=settings.store, **options)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from convrec.commands.chat import add_store_option
 from convrec.settings import Settings
 
 
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--base-url", help="OpenAI-compatible server for openai:<model>, e.g. "
                         "http://127.0.0.1:11434/v1")
     parser.add_argument("--dataset", help="dataset name (default movielens-100k)")
+    add_store_option(parser)
     parser.add_argument("-n", type=int, default=5, help="items per reply (default 5)")
     parser.set_defaults(handler=_ui)
 
@@ -36,6 +38,7 @@ def _ui(args: argparse.Namespace, settings: Settings) -> int:
         raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
     if not 1 <= args.n <= 50:
         raise ValueError(f"-n must be between 1 and 50, got {args.n}")
+    settings = settings.with_overrides(store=args.store)
     agents = [_agent(name, args, settings) for name in dict.fromkeys(args.llm or [settings.llm])]
     app = launch(build_app(agents, n=args.n), host=args.host, port=args.port, auth=auth,
                  share=args.share)
@@ -54,4 +57,4 @@ def _agent(llm: str, args: argparse.Namespace, settings: Settings):
     print(f"loading the agent ({llm}) ...", file=sys.stderr)
     return RecAgent.default(settings.home, llm=llm, dataset=dataset,
                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
-                            **options)
+                            store=settings.store, **options)
