@@ -6,6 +6,8 @@ import pytest
 
 from convrec.agent.assemble import build_agent
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def agent(home, tmp_path_factory):

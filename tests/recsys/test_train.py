@@ -50,6 +50,7 @@ def test_train_command_saves_and_reports_valid_ndcg(scratch_home, capsys):
     assert model_path(scratch_home, "movielens-100k", "als").is_file()
 
 
+@pytest.mark.slow
 def test_bench_recommenders_prints_a_row_per_model(scratch_home, capsys):
     argv = ["--home", str(scratch_home), "bench", "recommenders", "--models", "pop", "als",
             "--scale-items", "20000"]

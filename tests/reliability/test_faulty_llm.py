@@ -119,6 +119,7 @@ def test_an_llm_backend_that_breaks_does_not_end_the_turn(make_agent, scripted, 
     assert reply.trace.fell_back and reply.trace.plans[0].error
 
 
+@pytest.mark.slow
 def test_a_hanging_llm_cannot_hold_a_turn_past_its_deadline(make_agent):
     agent = make_agent(SlowChatModel(delay=30.0), deadline_seconds=1.0)
     started = time.perf_counter()
@@ -134,6 +135,7 @@ def test_a_hanging_llm_cannot_hold_a_turn_past_its_deadline(make_agent):
     assert time.perf_counter() - started < 4.0
 
 
+@pytest.mark.slow
 def test_a_hanging_reply_writer_is_replaced_by_the_template(agent, tmp_path):
     from convrec.memory.profile import ProfileStore
 

@@ -32,6 +32,7 @@ def child(home: Path, db: Path, mode: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_profiles_survive_a_restart_of_the_process(agent, home, tmp_path):
     db = tmp_path / "profiles.sqlite"
     proc = child(home, db, "restart")
@@ -49,6 +50,7 @@ def test_profiles_survive_a_restart_of_the_process(agent, home, tmp_path):
         assert store.get("someone-else").seen == []
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_turn_leaves_every_completed_turn_readable(home, tmp_path):
     db = tmp_path / "profiles.sqlite"
     proc = child(home, db, "loop")

@@ -50,6 +50,7 @@ def test_corpus_is_the_same_for_the_same_seed(catalog):
     assert [(e.message, e.frame) for e in first] == [(e.message, e.frame) for e in again]
 
 
+@pytest.mark.slow
 def test_gold_frames_execute_on_the_real_catalog(corpus, deterministic):
     parts = deterministic.parts
     context = CompileContext(has_history=False, bands=parts.bands)
@@ -97,6 +98,7 @@ def _plan(agent, message: str) -> RequestFrame:
     return ground(frame, agent.parts.match_title).frame
 
 
+@pytest.mark.slow
 def test_shipped_adapter_is_the_default_and_plans_without_demonstrations(tuned):
     planner = tuned.parts.planner
     assert isinstance(planner, DraftCheckingPlanner)
@@ -105,6 +107,7 @@ def test_shipped_adapter_is_the_default_and_plans_without_demonstrations(tuned):
     assert get_chat_model("embedded").adapter is None
 
 
+@pytest.mark.slow
 def test_no_adapter_plans_with_the_untuned_model_and_demonstrations(home, tmp_path):
     agent = build_agent(home, llm="embedded", planner_adapter="none",
                         profiles_path=tmp_path / "profiles.sqlite")
@@ -113,17 +116,20 @@ def test_no_adapter_plans_with_the_untuned_model_and_demonstrations(home, tmp_pa
     assert planner.llm.adapter is None
 
 
+@pytest.mark.slow
 def test_tuned_planner_reads_horror_before_1970(tuned):
     frame = _plan(tuned, "horror films before 1970")
     assert frame.genres == ["Horror"] and frame.year_max == 1969 and frame.year_min is None
 
 
+@pytest.mark.slow
 def test_tuned_planner_reads_similar_but_not_animated(tuned):
     frame = _plan(tuned, "something like Toy Story but not animated")
     assert frame.similar_to == ["Toy Story"] and frame.exclude_genres == ["Animation"]
     assert "Animation" not in frame.genres
 
 
+@pytest.mark.slow
 def test_a_few_training_steps_lower_the_loss(home, catalog, tmp_path):
     torch = pytest.importorskip("torch")
     from convrec.agent.llm.embedded import embedded_model_dir
