@@ -18,6 +18,7 @@ from convrec.agent.planner import (
 )
 from convrec.agent.responder import Responder
 from convrec.memory.store import Store, open_store
+from convrec.tools import names
 from convrec.tools.toolkit import Toolkit
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                                 train_missing=TRAINED_ON_FIRST_USE)
     for name in TRAINED_ON_FIRST_USE:  # load (or train, once) now rather than mid-turn
         toolkit.models.get(name)
+    toolkit.setup([names.LOOKUP_ITEMS])  # the title index, built now rather than mid-turn
     extractor = SlotExtractor(toolkit.catalog)
     fallback = ExtractorPlanner()
     tuned = llm == EMBEDDED and planner_adapter.lower() != "none"
@@ -69,7 +71,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
             planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
     responder = Responder(chat_model if llm_reply else None,
-                          lambda text: [m.title for m in extractor.index.find(text)])
+                          extractor.titles_in)
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,
                        title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
                        max_replans=max_replans)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convrec.agent.frame import RequestFrame
+from convrec.tools import names
 
 # title -> (item id or None, display title or None); see `Toolkit` lookup.
 TitleMatcher = Callable[[str], tuple[int | None, str | None]]
@@ -62,15 +63,15 @@ def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
     unknown: list[str] = []
 
     def snap(titles: Sequence[str]) -> tuple[list[int], list[str]]:
-        ids, names = [], []
+        ids, snapped = [], []
         for title in titles:
             item_id, name = match(title)
             if item_id is None:
                 unknown.append(title)
             elif item_id not in ids:
                 ids.append(item_id)
-                names.append(name or title)
-        return ids, names
+                snapped.append(name or title)
+        return ids, snapped
 
     similar_ids, similar = snap(frame.similar_to)
     exclude_ids, excluded = snap(frame.exclude_titles)
@@ -86,16 +87,16 @@ def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
     """The tool calls that answer a grounded frame."""
     frame = grounded.frame
     if frame.intent == "info":
-        return [PlanStep("item_info", {"item_ids": list(grounded.about_ids)})] \
+        return [PlanStep(names.ITEM_INFO, {"item_ids": list(grounded.about_ids)})] \
             if grounded.about_ids else []
     if frame.intent == "chat":
         return []
     steps = []
     filter_args = _filter_args(grounded, context)
     if filter_args:
-        steps.append(PlanStep("filter_items", filter_args))
+        steps.append(PlanStep(names.FILTER_ITEMS, filter_args))
     if frame.query:
-        steps.append(PlanStep("search_items", {"query": frame.query, "k": context.search_k}))
+        steps.append(PlanStep(names.SEARCH_ITEMS, {"query": frame.query, "k": context.search_k}))
     steps.append(_rank_step(grounded, context))
     return steps
 
@@ -120,8 +121,8 @@ def _filter_args(grounded: Grounded, context: CompileContext) -> dict[str, Any]:
 
 def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
     if grounded.similar_ids:
-        return PlanStep("rank_candidates", {"ranker": "similarity",
+        return PlanStep(names.RANK_CANDIDATES, {"ranker": "similarity",
                                             "item_ids": list(grounded.similar_ids)})
     if grounded.frame.popularity == "popular" or not context.has_history:
-        return PlanStep("rank_candidates", {"ranker": "popularity"})
-    return PlanStep("rank_candidates", {"ranker": "sasrec"})
+        return PlanStep(names.RANK_CANDIDATES, {"ranker": "popularity"})
+    return PlanStep(names.RANK_CANDIDATES, {"ranker": "sasrec"})

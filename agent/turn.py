@@ -34,6 +34,7 @@ from convrec.agent.trace import (
     ToolStep,
 )
 from convrec.recsys.catalog import CatalogItem
+from convrec.tools import names
 
 log = logging.getLogger(__name__)
 
@@ -222,10 +223,10 @@ class Turn:
         if execution is None:
             return []
         if frame.intent == "info":
-            result = execution.results.get("item_info")
+            result = execution.results.get(names.ITEM_INFO)
             ids = [int(i) for i in grounded.about_ids] if result else []
             scores = [0.0] * len(ids)
-        elif frame.intent == "chat" or "rank_candidates" not in execution.results:
+        elif frame.intent == "chat" or names.RANK_CANDIDATES not in execution.results:
             return []
         else:
             top = execution.bus.top(self.given.n)
@@ -324,7 +325,7 @@ def _reason(grounded: Grounded, execution: Execution) -> str:
     wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}))
     if wanted:
         parts.append(f"fits {wanted}")
-    rank = execution.results.get("rank_candidates")
+    rank = execution.results.get(names.RANK_CANDIDATES)
     if rank is not None:
         used = rank.artifact.get("used")
         if used == "similarity" and grounded.frame.similar_to:

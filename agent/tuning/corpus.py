@@ -9,26 +9,23 @@ Requests are composed from parts (opener, popularity, years, genres, topic, like
 titles, refused genres, filler) whose meaning is known, so every gold frame follows from the
 parts chosen. Titles come from the catalog (weighted by popularity) and are written as people
 write them: lower case, without the leading article, without the subtitle, with typos.
-Multi-turn refinements carry the previous frame. Seeded and deduplicated on normalised text;
-`drop_collisions` removes anything close to a labeled request.
+Multi-turn refinements carry the previous frame. `build` mixes the kinds of request into a
+seeded, deduplicated corpus and removes anything close to a labeled request.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame, merge_frames, shift_years
 from convrec.agent.tuning import phrases as P
-from convrec.recsys.catalog import Catalog
 
 GENERATOR_VERSION = "2"
 DECADE_WORDS = {1920: "twenties", 1930: "thirties", 1940: "forties", 1950: "fifties",
                 1960: "sixties", 1970: "seventies", 1980: "eighties", 1990: "nineties"}
-NEAR_DUPLICATE = 90  # rapidfuzz token_set_ratio at or above this counts as the same request
-TITLE_POOL = 900  # the most popular catalog titles that requests mention
 
 
 @dataclass(frozen=True)
@@ -388,70 +385,3 @@ def _join(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-MIX = (("recommend", 0.5), ("refinement", 0.25), ("info", 0.1), ("chat", 0.08), ("empty", 0.07))
-
-
-def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
-    """`size` distinct examples (by normalised message and previous frame), hand-written first."""
-    seen: set[tuple[str, str]] = set()
-    examples = []
-    for message, frame in P.HAND_WRITTEN:
-        examples.append(CorpusExample(message, None, RequestFrame(**frame), "hand"))
-        seen.add((normalise(message), ""))
-    kinds, weights = zip(*MIX)
-    attempts = 0
-    while len(examples) < size and attempts < size * 20:
-        attempts += 1
-        kind = writer.rng.choices(kinds, weights)[0]
-        example = getattr(writer, kind)()
-        key = (normalise(example.message),
-               example.previous.model_dump_json() if example.previous else "")
-        if key in seen or not example.message:
-            continue
-        seen.add(key)
-        examples.append(example)
-    return examples
-
-
-def writer_for(catalog: Catalog, seed: int = 0) -> CorpusWriter:
-    """A writer over the catalog's genres and its most popular titles."""
-    titles = [(r.display_title, r.popularity) for r in catalog.title_rows(TITLE_POOL)]
-    latest = catalog.latest_year()
-    if latest is None:
-        raise ValueError("the catalog has no release years; the corpus writes year requests, "
-                         "so it needs a catalog with years")
-    return CorpusWriter(catalog.genres, titles, latest, seed)
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", text.lower())).strip()
-
-
-def drop_collisions(examples: Sequence[CorpusExample],
-                    held_out: Iterable[str]) -> tuple[list[CorpusExample], int, int]:
-    """Examples whose message is not a held-out message: not equal after normalising, and
-    below `NEAR_DUPLICATE` rapidfuzz token_set_ratio against every held-out message.
-
-    Returns (kept, dropped as exact, dropped as near duplicates).
-    """
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    held = sorted({normalise(m) for m in held_out})
-    exact = {i for i, e in enumerate(examples) if normalise(e.message) in set(held)}
-    scores = process.cdist([normalise(e.message) for e in examples], held,
-                           scorer=fuzz.token_set_ratio, workers=1)
-    near = {int(i) for i in np.flatnonzero(scores.max(axis=1) >= NEAR_DUPLICATE)} - exact
-    kept = [e for i, e in enumerate(examples) if i not in exact and i not in near]
-    return kept, len(exact), len(near)
-
-
-def build_corpus(catalog: Catalog, size: int, seed: int,
-                 held_out: Iterable[str]) -> tuple[list[CorpusExample], dict[str, int]]:
-    """The training corpus: `size` generated examples minus collisions with `held_out`."""
-    generated = generate_corpus(writer_for(catalog, seed), size)
-    kept, exact, near = drop_collisions(generated, held_out)
-    return kept, {"generated": len(generated), "dropped_exact": exact, "dropped_near": near,
-                  "kept": len(kept)}

@@ -19,7 +19,8 @@ from convrec.settings import Settings
 def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.agent.llm.embedded import embedded_model_dir, llm_cache_dir
     from convrec.agent.nlu.extractor import SlotExtractor
-    from convrec.agent.tuning.corpus import CorpusExample, build_corpus
+    from convrec.agent.tuning.build import build_corpus
+    from convrec.agent.tuning.corpus import CorpusExample
     from convrec.agent.tuning.drafts import DraftDamage, with_drafts
     from convrec.agent.tuning.train import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled

@@ -12,13 +12,8 @@ from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.llm.registry import get_chat_model
 from convrec.agent.planner import DemonstrationPlanner, DraftCheckingPlanner, PlanRequest
-from convrec.agent.tuning.corpus import (
-    CorpusExample,
-    build_corpus,
-    drop_collisions,
-    generate_corpus,
-    writer_for,
-)
+from convrec.agent.tuning.build import build_corpus, drop_collisions, generate_corpus, writer_for
+from convrec.agent.tuning.corpus import CorpusExample
 
 
 @pytest.fixture(scope="module")
