@@ -108,12 +108,18 @@ class Trace:
         return max(0, len(self.plans) - 1)
 
     @property
+    def act(self) -> str | None:
+        """The dialogue act the turn answered (the intent of its last plan), if it planned."""
+        frames = [p.frame for p in self.plans if not p.error]
+        return frames[-1].get("intent", "recommend") if frames else None
+
+    @property
     def fell_back(self) -> bool:
         return any(p.source == "fallback" for p in self.plans)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"steps": [asdict(s) for s in self.steps], "replans": self.replans,
-                "fallback": self.fell_back}
+        return {"steps": [asdict(s) for s in self.steps], "act": self.act,
+                "replans": self.replans, "fallback": self.fell_back}
 
 
 @dataclass(frozen=True)
