@@ -1,8 +1,9 @@
-"""A child process for the persistence tests: chats on a profile database, then exits or dies.
+"""A child process for the persistence tests: chats on a store, then exits or dies.
 
-    python chatter.py HOME DB restart   # a few turns and feedback for 'ann', then a clean exit
-    python chatter.py HOME DB loop      # "I've seen <title>" turns for 'kim', one line each:
-                                        # "start i" before a turn, "done i <item id>" after it
+    python chatter.py HOME STORE restart   # a few turns and feedback for 'ann', a clean exit
+    python chatter.py HOME STORE loop      # "I've seen <title>" turns for 'kim', one line each:
+                                           # "start i" before a turn, "done i <item id>" after
+STORE is a SQLite file or a postgresql:// URL.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ class SlowPlanner:
         return self.planner.plan(request)
 
 
-def main(home: str, db: str, mode: str) -> None:
-    agent = build_agent(Path(home), llm="deterministic", profiles_path=Path(db))
+def main(home: str, store: str, mode: str) -> None:
+    agent = build_agent(Path(home), llm="deterministic", store=store)
     if mode == "restart":
         agent.set_history("ann", [0, 49])
         agent.feedback("ann", 126, "like")

@@ -1,12 +1,16 @@
-"""16 sessions chatting at once through one RecAgent see exactly what they would see alone."""
+"""16 sessions chatting at once through one RecAgent see exactly what they would see alone,
+with sessions and profiles in SQLite or in PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
+import pytest
+
 from convrec.agent.core import RecAgent
-from convrec.memory.profile import ProfileStore
+from convrec.memory.store import open_store
 
 N_SESSIONS = 16
 REQUESTS = ["recommend 90s sci-fi", "comedies from the 80s", "some crime films please",
@@ -37,16 +41,29 @@ def converse(agent: RecAgent, session: str, history: list[int], messages: list[s
     return [[i.id for i in agent.chat(m, session).items] for m in messages]
 
 
-def fresh(agent: RecAgent, path: Path) -> RecAgent:
-    return RecAgent(agent.parts, ProfileStore(path), "deterministic")
+_databases = itertools.count()
 
 
-def test_16_concurrent_sessions_get_what_they_would_get_alone(agent, tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh(request: pytest.FixtureRequest, agent: RecAgent, tmp_path: Path):
+    """`fresh(name)`: an agent on the shared parts with a new, empty store."""
+    def make(name: str) -> RecAgent:
+        if request.param == "sqlite":
+            location = str(tmp_path / f"{name}.sqlite")
+        else:
+            location = request.getfixturevalue("postgres").url(
+                f"concurrency_{next(_databases)}")
+        return RecAgent(agent.parts, open_store(location), "deterministic")
+
+    return make
+
+
+def test_16_concurrent_sessions_get_what_they_would_get_alone(agent, fresh):
     plan = sessions(agent)
-    alone_agent = fresh(agent, tmp_path / "alone.sqlite")
+    alone_agent = fresh("alone")
     alone = {s: converse(alone_agent, s, h, m) for s, (h, m) in plan.items()}
 
-    shared = fresh(agent, tmp_path / "shared.sqlite")
+    shared = fresh("shared")
     together: dict[str, list[list[int]]] = {}
     errors: list[BaseException] = []
     start = threading.Barrier(N_SESSIONS)

@@ -1,4 +1,5 @@
-"""Profiles outlive the process, even a killed one; nothing a tool runs can write the catalog."""
+"""Profiles and sessions outlive the process, even a killed one, in SQLite and in PostgreSQL;
+nothing a tool runs can write the catalog."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from convrec.agent.core import RecAgent
-from convrec.memory.profile import ProfileStore
+from convrec.memory.sqlite_store import SQLiteStore
+from convrec.memory.store import open_store
 
 CHATTER = Path(__file__).with_name("chatter.py")
 READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
@@ -27,21 +29,27 @@ def is_read(action: int, arg1=None, arg2=None, *_) -> bool:
             or (action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master"))
 
 
-def child(home: Path, db: Path, mode: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(CHATTER), str(home), str(db), mode],
+def child(home: Path, store: str, mode: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(CHATTER), str(home), store, mode],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "profiles.sqlite")
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.mark.slow
-def test_profiles_survive_a_restart_of_the_process(agent, home, tmp_path):
-    db = tmp_path / "profiles.sqlite"
-    proc = child(home, db, "restart")
+def test_profiles_survive_a_restart_of_the_process(agent, home, location):
+    proc = child(home, location, "restart")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err[-2000:]
     assert out.strip() == "done"
 
     fargo = agent.parts.match_title("Fargo")[0]
-    with ProfileStore(db) as store:
+    with open_store(location) as store:
         profile = store.get("ann")
         assert {0, 49, fargo} <= set(profile.seen) and {126, fargo} <= set(profile.liked)
         reborn = RecAgent(agent.parts, store, "deterministic")
@@ -51,9 +59,8 @@ def test_profiles_survive_a_restart_of_the_process(agent, home, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_process_killed_mid_turn_leaves_every_completed_turn_readable(home, tmp_path):
-    db = tmp_path / "profiles.sqlite"
-    proc = child(home, db, "loop")
+def test_a_process_killed_mid_turn_leaves_every_completed_turn_readable(agent, home, location):
+    proc = child(home, location, "loop")
     watchdog = threading.Timer(90, proc.kill)
     watchdog.start()
     completed: dict[int, int] = {}
@@ -77,11 +84,18 @@ def test_a_process_killed_mid_turn_leaves_every_completed_turn_readable(home, tm
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read()[-2000:]
     assert len(completed) >= kill_at
 
-    with ProfileStore(db) as store:
-        assert store.integrity_check() == "ok"
-        seen = store.get("kim").seen
-    assert set(completed.values()) <= set(seen)
-    assert len(seen) <= len(completed) + 1  # at most the turn that was cut short
+    with open_store(location) as store:
+        if isinstance(store, SQLiteStore):
+            assert store.integrity_check() == "ok"
+        seen, turns = store.get("kim").seen, store.session("kim").turns
+        assert set(completed.values()) <= set(seen)
+        assert len(seen) <= len(completed) + 1  # at most the turn that was cut short
+        assert turns in (len(completed), len(completed) + 1) and turns == len(seen)
+        reborn = RecAgent(agent.parts, store, "deterministic")  # the session is not left locked
+        started = time.perf_counter()
+        reborn.chat("something older", "kim")
+        assert time.perf_counter() - started < 5.0
+        assert store.session("kim").turns == turns + 1
 
 
 WRITES = ["DELETE FROM items", "UPDATE items SET title = 'x'",
