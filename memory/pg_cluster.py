@@ -49,11 +49,12 @@ class TemporaryCluster:
     def __init__(self, fsync: bool = True, port: int | None = None) -> None:
         self.bin = find_bin_dir()
         self.port = port or free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="convrec-pg-"))
+        root = os.geteuid() == 0  # the server then runs as nobody, who must reach the folder
+        self.folder = Path(tempfile.mkdtemp(prefix="convrec-pg-", dir="/tmp" if root else None))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self._as_user: dict[str, Any] = {}
-        if os.geteuid() == 0:
+        if root:
             owner = pwd.getpwnam("nobody")
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._as_user = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
