@@ -203,13 +203,13 @@ class PostgresStore(Store):
             conn, (profile, state) = self._begin(lambda c: self._lock_and_load(c, session_id))
             try:
                 def commit(new: SessionState, update: ProfileUpdate) -> UserProfile:
-                    try:
-                        conn.execute(LOCK, lock_key(PROFILE_LOCKS, session_id))
-                        saved = apply_change(self._read(conn, session_id), update)
+                    try:  # two round trips: lock and re-read the profile; write and commit
                         with conn.pipeline():
+                            conn.execute(LOCK, lock_key(PROFILE_LOCKS, session_id))
+                            saved = apply_change(self._read(conn, session_id), update)
                             conn.execute(UPSERT_PROFILE, (session_id, Jsonb(saved.to_dict())))
                             conn.execute(UPSERT_SESSION, (session_id, Jsonb(new.to_dict())))
-                        conn.commit()
+                            conn.commit()
                     except psycopg.OperationalError as exc:
                         raise self._unavailable(exc) from exc
                     return saved
@@ -220,12 +220,14 @@ class PostgresStore(Store):
 
     def _lock_and_load(self, conn: psycopg.Connection, session_id: str
                        ) -> tuple[UserProfile, SessionState]:
-        conn.execute(LOCK, lock_key(SESSION_LOCKS, session_id))
-        # after the lock, in its own statement: its snapshot sees the previous turn's commit
-        row = conn.execute(
-            "SELECT (SELECT data FROM convrec_profiles WHERE user_id = %s),"
-            " (SELECT data FROM convrec_sessions WHERE session_id = %s)",
-            (session_id, session_id)).fetchone()
+        # one round trip; the load is a statement of its own, run once the lock is held, so
+        # its snapshot sees the previous turn's commit
+        with conn.pipeline():
+            conn.execute(LOCK, lock_key(SESSION_LOCKS, session_id))
+            row = conn.execute(
+                "SELECT (SELECT data FROM convrec_profiles WHERE user_id = %s),"
+                " (SELECT data FROM convrec_sessions WHERE session_id = %s)",
+                (session_id, session_id)).fetchone()
         profile = UserProfile() if row[0] is None else UserProfile.from_dict(row[0])
         state = SessionState() if row[1] is None else SessionState.from_dict(row[1])
         return profile, state

@@ -88,6 +88,18 @@ def _register_agent(actions: argparse._SubParsersAction) -> None:
         "agent", help="cold start, turn latency p50/p95, re-plan/fallback share, peak memory")
     parser.add_argument("--llm", help="LLM spec (default: settings, i.e. embedded)")
     parser.add_argument("--turns", type=int, default=30, help="timed turns (default 30)")
+    parser.add_argument("--sessions", type=int, metavar="N",
+                        help="instead: N conversations at once, on each --store side by side "
+                             "(turns/s, p50/p95, time in the store)")
+    parser.add_argument("--threads", type=int, default=8, help="with --sessions: threads "
+                        "running sessions at once (default 8)")
+    parser.add_argument("--turns-per-session", type=int, default=4,
+                        help="with --sessions: a request and its follow-ups (default 4)")
+    parser.add_argument("--store", action="append", metavar="STORE",
+                        help="with --sessions, repeatable: sqlite (a new temporary file), "
+                             "postgresql-temp (a throwaway PostgreSQL on loopback, needs "
+                             "Debian's postgresql), or a path or postgresql:// URL (default: "
+                             "sqlite and postgresql-temp)")
     parser.set_defaults(handler=_agent)
 
 
@@ -95,6 +107,17 @@ def _agent(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.eval import agent_bench, planner_bench
 
     examples = planner_bench.load_labeled("dev")
+    if args.sessions is not None:
+        from convrec.eval import store_bench
+
+        result = store_bench.run_sessions_bench(
+            settings.home, args.llm or settings.llm, [e.message for e in examples],
+            args.store or ["sqlite", store_bench.TEMPORARY_POSTGRES], args.sessions,
+            args.threads, args.turns_per_session)
+        print(result.report())
+        print("store p50/p95: a turn's time in the store (session lock, load, save); wall "
+              "clock on this machine as it is now")
+        return 0
     result = agent_bench.run_agent_bench(settings.home, args.llm or settings.llm, examples,
                                          args.turns)
     print(result.report())
