@@ -17,7 +17,8 @@ STRING_ARGS = [
     ("filter_items", lambda p: {"genres_all": [p]}),
     ("filter_items", lambda p: {"genres_none": [p]}),
     ("filter_items", lambda p: {"genres_any": ["Drama"], "exclude_titles": [p]}),
-    ("search_items", lambda p: {"query": p + " space"}),
+    pytest.param("search_items", lambda p: {"query": p + " space"},
+                 marks=pytest.mark.slow),  # builds the MiniLM index (about 10 s)
     ("similar_items", lambda p: {"titles": [p]}),
     ("rank_candidates", lambda p: {"ranker": p}),
     ("rank_candidates", lambda p: {"ranker": "similarity", "titles": [p]}),

@@ -16,6 +16,9 @@ from convrec.tools import ToolError, Toolkit
 from convrec.tools.embed import Embedder
 from convrec.tools.search import SearchItems, chroma_client
 
+# The first search builds the MiniLM index of the catalog (about 10 s on 2 shared cores).
+pytestmark = pytest.mark.slow
+
 STAR_WARS_FILMS = {49, 171, 180}  # Star Wars, The Empire Strikes Back, Return of the Jedi
 
 
