@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
@@ -56,11 +57,12 @@ class RecAgent:
                 **options) -> RecAgent:
         """The agent on a fetched dataset with the given LLM ("deterministic": none).
 
-        store: where sessions and profiles live: a SQLite file (default
-        `$CONVREC_HOME/profiles.sqlite`) or a `postgresql://` URL.
+        store: where sessions and profiles live: a SQLite file or a `postgresql://` URL
+        (default: $CONVREC_STORE, read now, else `$CONVREC_HOME/profiles.sqlite`).
         """
         from convrec.agent.assemble import build_agent
 
+        store = store if store is not None else os.environ.get("CONVREC_STORE") or None
         opened = open_store(store) if store is not None else None  # a bad URL fails first
         return build_agent(home=home, llm=llm, dataset=dataset, store=opened, **options)
 
