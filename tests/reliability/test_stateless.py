@@ -147,6 +147,17 @@ def test_a_bad_store_url_is_a_clear_error_before_anything_loads(home):
     assert time.perf_counter() - started < 5.0
 
 
+def test_the_store_is_chosen_by_convrec_store_or_the_flag():
+    from convrec.cli import build_parser
+    from convrec.settings import Settings
+
+    url = "postgresql://convrec@db-host/convrec"
+    assert Settings.from_env({"CONVREC_STORE": url}).store == url
+    assert Settings.from_env({}).store is None
+    for command in (["ask", "hi"], ["chat"], ["ui"]):
+        assert build_parser().parse_args([*command, "--store", url]).store == url
+
+
 def test_a_message_is_stored_as_it_was_read(agent, location):
     served = on(agent, location)
     message = "some 90s sci-fi please " + "x" * 3000
