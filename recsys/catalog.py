@@ -1,7 +1,9 @@
 """The item catalog: a SQLite database built from a dataset, opened read-only by everyone.
 
-Tables: `items` (id, titles, year, popularity, retrieval text), `genres`, `item_genres`
-(normalised genre table) and `items_fts` (FTS5 over titles).
+Tables: `items` (id, titles, year, popularity, ratings, retrieval text), `genres`,
+`item_genres` (normalised genre table) and `items_fts` (FTS5 over titles). `PRAGMA
+user_version` holds CATALOG_VERSION; a catalog of another version is rebuilt by
+`recsys.fetch` (from the dataset's cached files) and refused by `Catalog`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ import pandas as pd
 
 from convrec.recsys.data import Dataset
 from convrec.recsys.io import atomic_path
+from convrec.recsys.ratings import item_ratings
+
+# 1: items.n_ratings and items.avg_rating (0: no version, the catalog of before ratings).
+CATALOG_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE items (
@@ -27,7 +33,9 @@ CREATE TABLE items (
     year INTEGER,
     popularity INTEGER NOT NULL,
     description TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    n_ratings INTEGER NOT NULL,
+    avg_rating REAL
 );
 CREATE TABLE genres (genre_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE item_genres (
@@ -53,6 +61,8 @@ class CatalogItem:
     genres: tuple[str, ...]
     popularity: int
     description: str = ""
+    n_ratings: int = 0  # 0 when the data has no ratings
+    avg_rating: float | None = None  # None when the item (or the data) has no ratings
 
     def label(self) -> str:
         """"The Godfather (1972)"."""
@@ -79,9 +89,14 @@ def item_text(display_title: str, year: int | None, genres: Sequence[str], descr
     return " ".join(parts)
 
 
+class StaleCatalogError(RuntimeError):
+    """The catalog was built by another version of convrec; the message says how to rebuild."""
+
+
 def build_catalog(dataset: Dataset, path: Path) -> None:
     """Build the catalog database for `dataset` at `path`, atomically."""
     popularity = dataset.interactions["item_id"].value_counts()
+    ratings = item_ratings(dataset.interactions, dataset.n_items)
     genre_names = sorted({g for genres in dataset.items["genres"] for g in genres})
     genre_ids = {name: i for i, name in enumerate(genre_names)}
     with atomic_path(path) as tmp:
@@ -92,20 +107,41 @@ def build_catalog(dataset: Dataset, path: Path) -> None:
             con.executemany("INSERT INTO genres VALUES (?, ?)",
                             [(i, name) for name, i in genre_ids.items()])
             for row in dataset.items.itertuples(index=False):
+                item_id = int(row.item_id)
                 year = None if pd.isna(row.year) else int(row.year)
                 text = item_text(row.display_title, year, row.genres, row.description)
+                n_ratings = int(ratings.counts[item_id]) if ratings else 0
+                avg = float(ratings.means[item_id]) if n_ratings else None
                 con.execute(
-                    "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (int(row.item_id), str(row.raw_id), row.title, row.display_title, year,
-                     int(popularity.get(row.item_id, 0)), row.description, text),
+                    "INSERT INTO items (item_id, raw_id, title, display_title, year, "
+                    "popularity, description, text, n_ratings, avg_rating) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item_id, str(row.raw_id), row.title, row.display_title, year,
+                     int(popularity.get(row.item_id, 0)), row.description, text, n_ratings, avg),
                 )
                 con.executemany("INSERT INTO item_genres VALUES (?, ?)",
                                 [(int(row.item_id), genre_ids[g]) for g in row.genres])
                 con.execute("INSERT INTO items_fts(rowid, title, display_title) VALUES (?, ?, ?)",
                             (int(row.item_id), row.title, row.display_title))
+            con.execute(f"PRAGMA user_version = {CATALOG_VERSION}")
             con.commit()
         finally:
             con.close()
+
+
+def catalog_version(path: Path) -> int | None:
+    """The schema version of the catalog at `path`; None when there is no readable one."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return None
 
 
 _READ_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
@@ -133,16 +169,25 @@ class Catalog:
 
     Each thread gets its own connection, opened with `mode=ro` and `PRAGMA query_only`,
     with an authorizer that allows reads only (no ATTACH, no PRAGMA, no DDL), so no
-    statement issued through a Catalog can write, here or to any other file.
+    statement issued through a Catalog can write, here or to any other file. A catalog of
+    another schema version raises StaleCatalogError (`recsys.fetch.open_catalog` rebuilds it).
     """
 
     def __init__(self, path: Path):
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"no catalog at {self.path}; run `convrec data fetch`")
+        version = catalog_version(self.path)
+        if version != CATALOG_VERSION:
+            raise StaleCatalogError(
+                f"the catalog at {self.path} has schema version {version}, this convrec reads "
+                f"{CATALOG_VERSION}; run `convrec data fetch {self.path.parent.name}` to "
+                "rebuild it from the cached dataset files")
         self._local = threading.local()
         self._genres = tuple(r[0] for r in self.execute("SELECT name FROM genres ORDER BY name"))
         self._size = self.execute("SELECT COUNT(*) FROM items")[0][0]
+        self._has_ratings = bool(self.execute(
+            "SELECT EXISTS(SELECT 1 FROM items WHERE avg_rating IS NOT NULL)")[0][0])
 
     def connection(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -173,6 +218,11 @@ class Catalog:
     def genres(self) -> tuple[str, ...]:
         return self._genres
 
+    @property
+    def has_ratings(self) -> bool:
+        """Whether the dataset's interactions carry ratings (see `recsys.ratings`)."""
+        return self._has_ratings
+
     def all_ids(self) -> list[int]:
         return [r[0] for r in self.execute("SELECT item_id FROM items ORDER BY item_id")]
 
@@ -200,14 +250,15 @@ class Catalog:
             marks = ",".join("?" * len(chunk))
             rows = self.execute(
                 "SELECT i.item_id, i.title, i.display_title, i.year, i.popularity, "
-                "i.description, group_concat(g.name, '|') FROM items i "
+                "i.description, i.n_ratings, i.avg_rating, group_concat(g.name, '|') "
+                "FROM items i "
                 "LEFT JOIN item_genres ig ON ig.item_id = i.item_id "
                 "LEFT JOIN genres g ON g.genre_id = ig.genre_id "
                 f"WHERE i.item_id IN ({marks}) GROUP BY i.item_id", chunk)
-            for item_id, title, display, year, pop, desc, genres in rows:
+            for item_id, title, display, year, pop, desc, n_ratings, avg, genres in rows:
                 found[item_id] = CatalogItem(item_id, title, display, year,
                                              tuple(sorted(genres.split("|"))) if genres else (),
-                                             pop, desc)
+                                             pop, desc, n_ratings, avg)
         missing = [i for i in ids if i not in found]
         if missing:
             raise KeyError(f"unknown item id(s) {missing[:5]}; ids run from 0 to {len(self) - 1}")

@@ -7,6 +7,8 @@ MovieLens-100K sources, tried in order:
    (recbole itself is never installed: it pins old libraries).
 Every downloaded file is checked against a pinned checksum, every write is atomic, and the
 dataset folder is marked complete (manifest.json) only after all of its files are in place.
+A catalog built by an older convrec (another CATALOG_VERSION) is rebuilt from the folder's
+dataset files, atomically, by `load_dataset`, `open_catalog` and so `convrec data fetch`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from convrec.recsys.catalog import build_catalog
+from convrec.recsys.catalog import CATALOG_VERSION, Catalog, build_catalog, catalog_version
 from convrec.recsys.data import Dataset
 from convrec.recsys.io import atomic_path, atomic_write_text, sha256_of
 from convrec.recsys.parsers import parse_csv, parse_grouplens, parse_recbole
@@ -43,6 +45,7 @@ RECBOLE_MEMBERS = {
         "51d7cdf777ce5c0f5b32c1d947a4a81fe07d75e78abbe761e0cd4d0756064532",
 }
 MANIFEST = "manifest.json"
+CATALOG = "catalog.sqlite"
 # Bumped when the stored files change meaning (2: ties in time keep file order), so that an
 # older cache is rebuilt instead of silently reused.
 CACHE_FORMAT = 2
@@ -67,12 +70,36 @@ def is_fetched(home: Path, name: str) -> bool:
 
 
 def load_dataset(home: Path, name: str = MOVIELENS_100K) -> Dataset:
-    """Load a fetched dataset from the cache; say how to fetch it when it is missing."""
+    """Load a fetched dataset from the cache, its catalog brought up to date; say how to
+    fetch it when it is missing."""
+    _check_fetched(home, name)
+    dataset = Dataset.load(dataset_dir(home, name), name)
+    _upgrade_catalog(dataset_dir(home, name), lambda: dataset)
+    return dataset
+
+
+def open_catalog(home: Path, name: str = MOVIELENS_100K) -> Catalog:
+    """The catalog of a fetched dataset, first rebuilt from the cached files if it is stale."""
+    _check_fetched(home, name)
+    folder = dataset_dir(home, name)
+    _upgrade_catalog(folder, lambda: Dataset.load(folder, name))
+    return Catalog(folder / CATALOG)
+
+
+def _check_fetched(home: Path, name: str) -> None:
     if not is_fetched(home, name):
         raise FileNotFoundError(
             f"dataset {name!r} is not in the cache {home}; run `convrec data fetch {name}`"
         )
-    return Dataset.load(dataset_dir(home, name), name)
+
+
+def _upgrade_catalog(folder: Path, dataset: Callable[[], Dataset]) -> None:
+    """Rebuild the folder's catalog (atomically) when its schema version is not ours."""
+    found = catalog_version(folder / CATALOG)
+    if found != CATALOG_VERSION:
+        log.info("rebuilding the catalog in %s (schema version %s -> %s)", folder, found,
+                 CATALOG_VERSION)
+        build_catalog(dataset(), folder / CATALOG)
 
 
 def fetch(
@@ -119,7 +146,7 @@ def _store(home: Path, dataset: Dataset, source: str) -> None:
     folder = dataset_dir(home, dataset.name)
     (folder / MANIFEST).unlink(missing_ok=True)
     dataset.save(folder)
-    build_catalog(dataset, folder / "catalog.sqlite")
+    build_catalog(dataset, folder / CATALOG)
     stats = dataset.stats()
     manifest = {"name": dataset.name, "format": CACHE_FORMAT, "source": source,
                 "users": stats.users, "items": stats.items, "interactions": stats.interactions}

@@ -1,7 +1,8 @@
-"""Column arrays of the catalog (year, popularity, genre bits), read once, for fast masks.
+"""Column arrays of the catalog (year, popularity, ratings, genre bits), read once.
 
-Filters on huge catalogs and popularity ranking use these instead of a SQL round trip.
-Arrays are indexed by item id (catalog ids are dense: 0..n-1); a missing year is -1.
+Filters on huge catalogs and popularity and rating ranking use these instead of a SQL round
+trip. Arrays are indexed by item id (catalog ids are dense: 0..n-1); a missing year is -1, a
+missing mean rating NaN.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 from rapidfuzz import process
 
 from convrec.recsys.catalog import Catalog
+from convrec.recsys.ratings import prior_weight, shrunk_means
 from convrec.tools.base import ToolError
 
 # Words people use for a genre that is spelled differently in the catalog (normalised keys).
@@ -29,7 +31,11 @@ def _norm(name: str) -> str:
 
 
 class CatalogArrays:
-    """years, popularity and a genre bit mask per item id, plus genre name resolution."""
+    """years, popularity, ratings and a genre bit mask per item id, plus genre resolution.
+
+    `n_ratings` and `avg_rating` are the catalog's; `quality` is their shrunk mean
+    (`recsys.ratings.shrunk_means`, prior weight `rating_prior`), all NaN without ratings.
+    """
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
@@ -47,6 +53,17 @@ class CatalogArrays:
         self.years[rows[:, 0]] = rows[:, 1]
         self.popularity = np.zeros(n, dtype=np.int64)
         self.popularity[rows[:, 0]] = rows[:, 2]
+        self.has_ratings = catalog.has_ratings
+        rated = np.array(catalog.execute("SELECT item_id, n_ratings, avg_rating FROM items "
+                                         "WHERE avg_rating IS NOT NULL"),
+                         dtype=np.float64).reshape(-1, 3)
+        rated_ids = rated[:, 0].astype(np.int64)
+        self.n_ratings = np.zeros(n, dtype=np.int64)
+        self.n_ratings[rated_ids] = rated[:, 1].astype(np.int64)
+        self.avg_rating = np.full(n, np.nan, dtype=np.float64)
+        self.avg_rating[rated_ids] = rated[:, 2]
+        self.rating_prior = prior_weight(self.n_ratings)
+        self.quality = shrunk_means(self.n_ratings, self.avg_rating)
         self.genre_bits = self._genre_bits() if len(self.genre_names) <= 64 else None
         self._sorted_popularity: np.ndarray | None = None
 

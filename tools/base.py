@@ -127,10 +127,20 @@ def item_line(item: CatalogItem, extra: str = "") -> str:
     return f"{item.label()} - {genres}" + (f" {extra}" if extra else "")
 
 
+def rating_text(item: CatalogItem) -> str:
+    """"avg rating 4.1 from 243 ratings"; "" when the item has no ratings."""
+    if item.avg_rating is None:
+        return ""
+    return f"avg rating {item.avg_rating:.1f} from {item.n_ratings} ratings"
+
+
 def item_record(item: CatalogItem, score: float | None = None) -> dict[str, Any]:
-    """An item as artifact data (for the bus, the UI and the trace)."""
+    """An item as artifact data (for the bus, the UI and the trace); the rating when known."""
     record: dict[str, Any] = {"id": item.id, "title": item.label(), "year": item.year,
                               "genres": list(item.genres), "popularity": item.popularity}
+    if item.avg_rating is not None:
+        record["avg_rating"] = round(item.avg_rating, 3)
+        record["n_ratings"] = item.n_ratings
     if score is not None:
         record["score"] = None if score != score else float(score)
     return record

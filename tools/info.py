@@ -1,4 +1,4 @@
-"""item_info: facts about named items (year, genres, popularity) for questions about them."""
+"""item_info: facts about named items (year, genres, popularity, ratings) for questions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from convrec.memory.bus import CandidateBus
 from convrec.recsys.catalog import Catalog
 from convrec.tools import names
 from convrec.tools.arrays import CatalogArrays
-from convrec.tools.base import Tool, ToolArgs, ToolError, ToolResult, item_record
+from convrec.tools.base import Tool, ToolArgs, ToolError, ToolResult, item_record, rating_text
 from convrec.tools.lookup import Title, TitleResolver
 
 
@@ -28,8 +28,9 @@ class InfoArgs(ToolArgs):
 class ItemInfo(Tool):
     name = names.ITEM_INFO
     description = (
-        "Look up facts about specific items the user names: release year, genres and how "
-        "popular they are (number of ratings). Use it to answer questions such as 'what year "
+        "Look up facts about specific items the user names: release year, genres, how "
+        "popular they are (number of ratings) and, when the data has ratings, their average "
+        "rating. Use it to answer questions such as 'what year "
         "is Fargo?' or 'is Alien a horror film?'. Do not use it to find or recommend items; "
         "it does not change the candidate set."
     )
@@ -58,8 +59,9 @@ class ItemInfo(Tool):
             rank = self._arrays.popularity_rank(item.id)
             genres = ", ".join(item.genres) or "no genres listed"
             year = item.year if item.year else "unknown year"
+            rating = f"; {rating_text(item) or 'not rated'}" if self.catalog.has_ratings else ""
             lines.append(f"{item.display_title}: {year}; {genres}; {item.popularity} ratings "
-                         f"(number {rank} of {len(self.catalog)} by popularity)"
+                         f"(number {rank} of {len(self.catalog)} by popularity){rating}"
                          + ("" if bus.contains([item.id])[0] else "; already seen or rejected")
                          + ".")
         content = "\n".join(lines + [f"Note: {n}." for n in notes])

@@ -14,19 +14,30 @@ from convrec.recsys.protocol import UserContext
 from convrec.recsys.threads import torch_threads
 from convrec.tools import names
 from convrec.tools.arrays import CatalogArrays
-from convrec.tools.base import Stopwatch, Tool, ToolArgs, ToolError, ToolResult, item_line, numbered
+from convrec.tools.base import (
+    Stopwatch,
+    Tool,
+    ToolArgs,
+    ToolError,
+    ToolResult,
+    item_line,
+    numbered,
+    rating_text,
+)
 from convrec.tools.lookup import Title, TitleResolver
 from convrec.tools.models import ModelStore, similarity_scores
 
 GENRE_WEIGHT = 0.5  # weight of genre overlap in "similarity" ranking (cosine is in [-1, 1])
 RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after
-Ranker = Literal["sasrec", "als", "popularity", "similarity"]
+Ranker = Literal["sasrec", "als", "popularity", "rating", "similarity"]
 
 
 class RankArgs(ToolArgs):
     ranker: Ranker = Field("sasrec", description=(
         "sasrec: from what the user watched in this session (order matters); als: from the "
-        "user's overall taste; popularity: most rated first; similarity: closest to `titles`."))
+        "user's overall taste; popularity: most rated first; rating: best rated first (mean "
+        "rating, shrunk toward the average for items with few ratings); similarity: closest "
+        "to `titles`."))
     titles: list[Title] = Field(default_factory=list, max_length=5,
                                 description="For ranker=similarity: the titles to be close to.")
     item_ids: list[int] = Field(default_factory=list, max_length=20,
@@ -49,7 +60,8 @@ class RankCandidates(Tool):
         "Order the current candidates, best first, and list the top ones. Use it as the last "
         "step before answering, after filters and searches have chosen the candidates. "
         "ranker=sasrec uses what the user watched in this session, als the user's general "
-        "taste, popularity the most rated, similarity closeness to given titles. If the "
+        "taste, popularity the most rated, rating the best rated (for 'top rated' or 'best' "
+        "requests; only when the data has ratings), similarity closeness to given titles. If the "
         "chosen ranker cannot serve (no history yet, model missing) it ranks by popularity "
         "and says so. Do not use it to choose candidates (filter_items, search_items and "
         "similar_items do that): it never adds or removes any."
@@ -83,7 +95,10 @@ class RankCandidates(Tool):
         if ranking.fallback_reason:
             head = (f"Asked to rank by {args.ranker}, but {ranking.fallback_reason}, so ranked "
                     f"{len(bus)} candidates by popularity instead.")
-        content = head + " Top:\n" + numbered(item_line(i) for i in items)
+        with_rating = ranking.used == "rating"
+        content = head + " Top:\n" + numbered(
+            item_line(i, f"({rating_text(i)})" if with_rating and i.avg_rating is not None else "")
+            for i in items)
         artifact = {"requested": args.ranker, "used": ranking.used,
                     "fallback_reason": ranking.fallback_reason, "n": len(bus),
                     "ids": top.tolist(),
@@ -94,6 +109,8 @@ class RankCandidates(Tool):
     def _rank(self, args: RankArgs, bus: CandidateBus) -> Ranking:
         if args.ranker == "popularity":
             return self._popularity(bus, "popularity")
+        if args.ranker == "rating":
+            return self._rating(bus)
         if args.ranker == "similarity":
             return self._similarity(args, bus)
         model = self.models.get(args.ranker)
@@ -147,6 +164,23 @@ class RankCandidates(Tool):
         blended = (scores + GENRE_WEIGHT * shared / either).astype(np.float32)
         order = np.argsort(-blended, kind="stable")
         return ids[order], blended[order]
+
+    def _rating(self, bus: CandidateBus) -> Ranking:
+        """Best shrunk mean rating first; ties by more ratings, then smaller id."""
+        if not self._arrays.has_ratings:
+            raise ToolError("this dataset has no ratings (its interactions have no rating "
+                            "column, or one value throughout), so ranker=rating cannot serve; "
+                            "use ranker=popularity (most rated first) instead")
+        ids = bus.ids
+        quality = self._arrays.quality[ids]
+        counts = self._arrays.n_ratings[ids]
+        depth = min(ids.size, RANK_DEPTH)
+        part = np.arange(ids.size)
+        if depth < ids.size:
+            cut = np.partition(quality, ids.size - depth)[ids.size - depth]
+            part = np.flatnonzero(quality >= cut)  # the top `depth` and all tied with the last
+        order = part[np.lexsort((ids[part], -counts[part], -quality[part]))][:depth]
+        return Ranking(ids[order], quality[order].astype(np.float32), "rating")
 
     def _popularity(self, bus: CandidateBus, requested: str, reason: str | None = None) -> Ranking:
         ids = bus.ids

@@ -65,10 +65,10 @@ class Toolkit:
         """The toolkit of a fetched dataset. Models load from the cache on first use; those in
         `train_missing` are trained (`load_or_train`) if absent, others fall back with a hint.
         """
-        from convrec.recsys.fetch import dataset_dir
+        from convrec.recsys.fetch import open_catalog
 
         home = Path(home)
-        catalog = Catalog(dataset_dir(home, dataset) / "catalog.sqlite")
+        catalog = open_catalog(home, dataset)
         loader = functools.partial(_load, home=home, dataset=dataset,
                                    train_missing=tuple(train_missing))
         models = ModelStore(loader=loader, loadable=LOADABLE_MODELS)
