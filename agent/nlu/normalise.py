@@ -76,7 +76,7 @@ def normalise(text: str, vocabulary: Vocabulary,
     folded = fold(composed)
     tokens = [_Token(m.group(), m.start(), m.end(), _inside(m.start(), m.end(), keep))
               for m in _TOKEN.finditer(folded)]
-    language = detect(folded, tokens, index)
+    language = _detect(folded, tokens, index)
     if language == "en":
         edits = _corrections(composed, tokens, index)
     else:
@@ -122,7 +122,7 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 # ---- language -------------------------------------------------------------------------------
 
-def detect(folded: str, tokens: Sequence[_Token], index: _Index) -> str:
+def _detect(folded: str, tokens: Sequence[_Token], index: _Index) -> str:
     """The language whose words weigh most, if they weigh more than the English words and
     `MIN_EVIDENCE` (1 with no English word at all); "en" otherwise. Each word of a language's
     tables that is no English word weighs 1 (function words as in `Language.markers`), and
