@@ -203,5 +203,51 @@ def _tools(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- talk -----------------------------------------------------------------------------------
+
+def _register_talk(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "talk", help="labeled multi-turn conversations: share of cases right per category")
+    parser.add_argument("--sets", nargs="+", metavar="SET",
+                        help="dev, test, or a path to a .jsonl file (default: dev and test, "
+                             "those that exist)")
+    parser.add_argument("--llm", help="LLM spec, or deterministic for none (default: "
+                                      "settings, i.e. embedded)")
+    parser.add_argument("--category", nargs="+", metavar="CATEGORY",
+                        help="only cases of these categories")
+    parser.add_argument("--limit", type=int,
+                        help="only the first N cases of each set (after --category)")
+    parser.add_argument("--failures", type=int, default=0, metavar="N",
+                        help="also print N wrong cases of each set with their transcript")
+    parser.add_argument("--json", metavar="PATH", help="write every case's result here")
+    parser.set_defaults(handler=_talk)
+
+
+def _talk(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    import sys
+    from pathlib import Path
+
+    from convrec.eval import talk_bench, talk_cases
+
+    sets = args.sets or [name for name in talk_cases.TALK_SETS if talk_cases.has_set(name)]
+    if not sets:
+        raise FileNotFoundError("no talk set is shipped yet (eval/data/talk_dev.jsonl, "
+                                "talk_test.jsonl); give one with --sets PATH.jsonl")
+    llm = args.llm or settings.llm
+    results = talk_bench.run(settings.home, settings.dataset, llm, sets, args.category,
+                             args.limit, progress=lambda note: print(note, file=sys.stderr))
+    for result in results:
+        print(talk_bench.report(result, args.failures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(talk_bench.to_json(results, llm), indent=1),
+                                   encoding="utf-8")
+        print(f"results: {args.json}")
+    print(f"llm: {llm}; one fresh session per case; seconds are wall clock on this machine "
+          "as it is now")
+    return 0
+
+
 BENCHMARKS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_planner, _register_agent, _register_recommenders, _register_llm, _register_tools]
+    _register_planner, _register_agent, _register_recommenders, _register_llm, _register_tools,
+    _register_talk]
