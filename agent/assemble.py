@@ -8,7 +8,7 @@ from pathlib import Path
 from convrec.agent.core import RecAgent
 from convrec.agent.llm.registry import default_home, get_chat_model
 from convrec.agent.nlu.extractor import SlotExtractor
-from convrec.agent.parts import AgentParts, popularity_bands, title_matcher
+from convrec.agent.parts import AgentParts, catalog_facts, popularity_bands, title_matcher
 from convrec.agent.planner import (
     DemonstrationPlanner,
     DemoPicker,
@@ -74,6 +74,6 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                           extractor.titles_in)
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,
                        title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
-                       max_replans=max_replans)
+                       catalog_facts(toolkit), max_replans=max_replans)
     store = open_store(store or profiles_path or home / "profiles.sqlite")  # file or URL
     return RecAgent(parts, store, llm_name=llm, deadline_seconds=deadline_seconds)

@@ -37,6 +37,7 @@ class Grounded:
     exclude_ids: tuple[int, ...] = ()
     about_ids: tuple[int, ...] = ()
     unknown_titles: tuple[str, ...] = ()
+    disliked_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class CompileContext:
 
     has_history: bool
     bands: PopularityBands
+    has_ratings: bool = False
     avoid_genres: Sequence[str] = ()
     search_k: int = 100
     extra_exclude_ids: Collection[int] = field(default_factory=frozenset)
@@ -76,20 +78,21 @@ def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
     similar_ids, similar = snap(frame.similar_to)
     exclude_ids, excluded = snap(frame.exclude_titles)
     about_ids, about = snap(frame.about)
+    disliked_ids, disliked = snap(frame.disliked)
     exclude_ids = [i for i in exclude_ids if i not in similar_ids]
     snapped = frame.model_copy(update={"similar_to": similar, "exclude_titles": excluded,
-                                       "about": about})
+                                       "about": about, "disliked": disliked})
     return Grounded(snapped, tuple(similar_ids), tuple(exclude_ids), tuple(about_ids),
-                    tuple(dict.fromkeys(unknown)))
+                    tuple(dict.fromkeys(unknown)), tuple(disliked_ids))
 
 
 def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
     """The tool calls that answer a grounded frame."""
     frame = grounded.frame
-    if frame.intent == "info":
+    if frame.intent in ("info", "compare"):
         return [PlanStep(names.ITEM_INFO, {"item_ids": list(grounded.about_ids)})] \
             if grounded.about_ids else []
-    if frame.intent == "chat":
+    if frame.intent != "recommend":
         return []
     steps = []
     filter_args = _filter_args(grounded, context)
@@ -106,11 +109,13 @@ def _filter_args(grounded: Grounded, context: CompileContext) -> dict[str, Any]:
     avoid = [g for g in context.avoid_genres if g not in frame.genres]
     args: dict[str, Any] = {
         "genres_all": list(frame.genres),
+        "genres_any": list(frame.genres_any),
         "genres_none": list(dict.fromkeys([*frame.exclude_genres, *avoid])),
         "year_min": frame.year_min,
         "year_max": frame.year_max,
+        "exclude_years": list(frame.exclude_years) if frame.exclude_years else None,
         "exclude_ids": sorted({*grounded.exclude_ids, *grounded.similar_ids,
-                               *context.extra_exclude_ids}),
+                               *grounded.disliked_ids, *context.extra_exclude_ids}),
     }
     if frame.popularity == "popular":
         args["popularity_min"] = context.bands.popular_min
@@ -123,6 +128,8 @@ def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
     if grounded.similar_ids:
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "similarity",
                                             "item_ids": list(grounded.similar_ids)})
+    if grounded.frame.quality and context.has_ratings:
+        return PlanStep(names.RANK_CANDIDATES, {"ranker": "rating"})
     if grounded.frame.popularity == "popular" or not context.has_history:
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "popularity"})
     return PlanStep(names.RANK_CANDIDATES, {"ranker": "sasrec"})

@@ -144,7 +144,8 @@ class RecAgent:
         sequence = [*profile.seen, *(i for i in profile.liked if i not in seen)]
         previous = RequestFrame.model_validate(state.frame) if state.frame else None
         return TurnInput(text, previous, excluded, sequence,
-                         tuple(profile.expectations.exclude_genres), n, tuple(notes))
+                         tuple(profile.expectations.exclude_genres), n, tuple(notes),
+                         shown=state.last_shown, focus=_focus(state))
 
     def _remember(self, opened: OpenTurn, turn: Turn, message: str, reply: ReplyStep
                   ) -> ReplyStep:
@@ -154,11 +155,14 @@ class RecAgent:
         assert final is not None
         frame, grounded = final.frame, final.grounded
         request = frame.intent == "recommend"
-        state = opened.state.record(message, reply.text,
-                                    frame.model_dump(mode="json") if request else frame.compact(),
-                                    [item.id for item in reply.items], request)
+        stored = frame.model_dump(mode="json") if request else \
+            grounded.frame.model_dump(mode="json", exclude_defaults=True)
+        state = opened.state.record(message, reply.text, stored,
+                                    [item.id for item in reply.items] if request else [],
+                                    request)
         update = ProfileUpdate(
             liked=grounded.similar_ids,
+            disliked=tuple(i for i in grounded.disliked_ids if i not in grounded.similar_ids),
             seen=(*grounded.similar_ids, *grounded.exclude_ids),
             genres=tuple(frame.genres) if request else (),
             exclude_genres=tuple(frame.exclude_genres),
@@ -170,3 +174,15 @@ class RecAgent:
                       self.store.location, opened.session_id, exc)
             return dataclasses.replace(reply, text=f"{reply.text}\n{MEMORY_LOST_NOTE}")
         return reply
+
+
+def _focus(state: SessionState) -> str | None:
+    """The title the last turn talked about, when it was not a list of picks ("tell me
+    about Fargo" -> "who directed it?")."""
+    last = state.recent[-1].frame if state.recent else None
+    if not last or last.get("intent", "recommend") == "recommend":
+        return None
+    for slot in ("about", "similar_to", "disliked", "exclude_titles"):
+        if last.get(slot):
+            return str(last[slot][0])
+    return None

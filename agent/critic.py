@@ -58,7 +58,9 @@ def _plan_problems(plan: RequestFrame, expected: Expectations) -> list[str]:
         if got != want:
             problems.append(f"set {name} to {want}" + (" (the user gave none)" if want is None
                                                         else " as the user said"))
-    for name in ("genres", "exclude_genres"):
+    if plan.exclude_years != ref.exclude_years:
+        problems.append(f"set exclude_years to {list(ref.exclude_years or []) or None}")
+    for name in ("genres", "genres_any", "exclude_genres"):
         problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=True)
     for name in TITLE_SLOTS:
         problems += _list_problems(name, getattr(ref, name), getattr(plan, name), extra=False)
@@ -92,8 +94,15 @@ def violations(item: RecommendedItem, expected: Expectations) -> list[str]:
     banned = [g for g in ref.exclude_genres if g in item.genres]
     if banned:
         problems.append(f"{item.label()} is {', '.join(banned)}, which the user excluded")
+    if ref.genres_any and not set(ref.genres_any) & set(item.genres):
+        problems.append(f"{item.label()} is none of {' or '.join(ref.genres_any)}, which the "
+                        "user asked for")
     if not _year_ok(item.year, ref.year_min, ref.year_max):
         problems.append(f"{item.label()} is outside the years {_range(ref)} the user asked for")
+    if ref.exclude_years and item.year is not None and \
+            ref.exclude_years[0] <= item.year <= ref.exclude_years[1]:
+        problems.append(f"{item.label()} is from {ref.exclude_years[0]}-{ref.exclude_years[1]}, "
+                        "which the user excluded")
     return problems
 
 

@@ -17,17 +17,26 @@ def describe_years(low: int | None, high: int | None) -> str:
     return f"from {low} on" if low is not None else f"up to {high}"
 
 
-def describe_frame(frame: RequestFrame) -> str:
-    """ "Sci-Fi from the 1990s, not Horror, like The Godfather" (empty for no constraints)."""
+def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True) -> str:
+    """ "Sci-Fi from the 1990s, not Horror, like The Godfather" (empty for no constraints).
+
+    `query`: include the free-text wish (a search ranks by it, but items need not match it,
+    so reasons leave it out)."""
     parts = []
     head = " ".join(frame.genres)
+    if frame.genres_any:
+        head = f"{head} {' or '.join(frame.genres_any)}".strip()
     if frame.popularity:
         head = f"{frame.popularity} {head}".strip()
-    if frame.query:
+    if frame.quality:
+        head = f"top rated {head}".strip()
+    if frame.query and query:
         head = f"{head} ({frame.query})" if head else frame.query
     years = describe_years(frame.year_min, frame.year_max)
     if head or years:
-        parts.append(" ".join(p for p in (head or "films", years) if p))
+        parts.append(" ".join(p for p in (head or noun, years) if p))
+    if frame.exclude_years:
+        parts.append("not " + describe_years(*frame.exclude_years))
     if frame.exclude_genres:
         parts.append("not " + " or ".join(frame.exclude_genres))
     if frame.similar_to:

@@ -7,9 +7,13 @@ the fallback planner and the critic's reference.
 
 Slot conventions (the dev set, the demonstrations and the extractor all follow them):
 
-- intent: "recommend" (default), "info" (a question about named items: "what year is
-  Fargo?", "tell me about Heat") or "chat" (greetings, thanks, small talk, no request).
+- intent, the dialogue act: "recommend" (default), "info" (a question about named items:
+  "what year is Fargo?", "tell me about Heat", "who directed it?"), "compare" (two named
+  items: "Fargo or Scream, which is better?"), "explain" (why items were picked: "why the
+  second one?"), "feedback" (only an opinion about named items: "I hated Titanic", "seen
+  it"), "help" ("what can you do?") or "chat" (greetings, thanks, small talk, off-topic).
 - genres: catalog genre names that must ALL hold ("sci-fi comedy" -> Comedy + Sci-Fi).
+  genres_any: at least one must hold ("a western or a war movie" -> Western, War).
   exclude_genres: genres none of the results may have ("no horror", "nothing animated",
   "I hate westerns").
 - Years (both bounds inclusive; the catalog's latest year is `latest_year`, 1998 for
@@ -22,14 +26,24 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
   "until 1980" / "up to 1980" / "1980 or earlier" -> max 1980; "before the 80s" -> max 1979;
   "after the 80s" -> min 1990; "since the 80s" -> min 1980;
   "recent" / "new" / "latest" -> min latest_year - 2 (1996); "old" / "classic" / "oldies"
-  / "golden age" -> max 1969.
+  / "golden age" -> max 1969; "not old" -> min 1970.
+  exclude_years: a range no result may come from ("not from the 90s", "anything but the
+  80s" -> [1980, 1989]).
 - similar_to: titles the user liked or wants more like ("like X", "similar to X", "I loved
   X"). The compiler never recommends a similar_to title itself, so a liked title is not
   repeated in exclude_titles (a title sits in exactly one title list).
 - exclude_titles: titles seen or not wanted ("I've seen Fargo", "not Armageddon").
   "nothing like Armageddon" only excludes Armageddon itself; it does not steer away from
   similar items.
-- about: titles asked about (intent "info").
+- about: titles asked about (info, compare) or to explain (explain; empty: all shown).
+  disliked: titles the user says they did not like ("I hated Titanic"); never recommended,
+  and not treated as watched-and-liked.
+- asks: facts asked about an item beyond what the catalog may hold ("people": who is in
+  it / who directed it, "plot": what it is about, "runtime": how long it is, "rating": is
+  it any good), so the reply can say plainly what it does not know.
+- people: names of people asked for ("something with Tom Hanks", "Hitchcock films").
+- count: how many items the user asked for (1-20; "give me 10", "just one"); None: default.
+- quality: true for "top rated" / "the best": rank by the mean rating the data gives.
 - query: a short free-text description for semantic search, ONLY for positive content that
   genres and years cannot express ("heist", "about a shark", "with jedi", an actor's name);
   None otherwise. Moods and quality words ("good", "thought-provoking") and negative content
@@ -56,14 +70,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-Intent = Literal["recommend", "info", "chat"]
+Intent = Literal["recommend", "info", "compare", "explain", "feedback", "help", "chat"]
+Fact = Literal["people", "plot", "runtime", "rating"]
 Popularity = Literal["popular", "obscure"]
 
 OLD_YEAR_MAX = 1969
 RECENT_SPAN = 2
 DECADE_STEP = 10
-TITLE_SLOTS = ("similar_to", "exclude_titles", "about")  # catalog titles
-LIST_SLOTS = ("genres", "exclude_genres", *TITLE_SLOTS)
+TITLE_SLOTS = ("similar_to", "exclude_titles", "about", "disliked")  # catalog titles
+LIST_SLOTS = ("genres", "genres_any", "exclude_genres", "people", "asks", *TITLE_SLOTS)
+MAX_COUNT = 20
+ITEM_ACTS = ("info", "compare", "explain")  # acts about named or shown items
 
 
 class RequestFrame(BaseModel):
@@ -82,11 +99,23 @@ class RequestFrame(BaseModel):
     query: str | None = None
     popularity: Popularity | None = None
     refine: bool = False
+    genres_any: list[str] = Field(default_factory=list)
+    exclude_years: tuple[int, int] | None = None
+    disliked: list[str] = Field(default_factory=list)
+    asks: list[Fact] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    count: int | None = Field(None, ge=1, le=MAX_COUNT)
+    quality: bool = False
 
     @field_validator(*LIST_SLOTS)
     @classmethod
     def _dedupe(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v for v in values if v))
+
+    @field_validator("exclude_years")
+    @classmethod
+    def _ordered(cls, years: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if years is None else (min(years), max(years))
 
     def compact(self) -> dict:
         """The frame as a dict without default slots (for prompts, demos and logs)."""
@@ -114,6 +143,7 @@ def frame_schema(genres: Sequence[str]) -> type[RequestFrame]:
         __base__=RequestFrame,
         genres=(list[genre], Field(default_factory=list)),
         exclude_genres=(list[genre], Field(default_factory=list)),
+        genres_any=(list[genre], Field(default_factory=list)),
     )
 
 
@@ -126,14 +156,21 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
     (callers that mean "also" put the previous genres into `current` themselves);
     exclusions accumulate; query and popularity are carried unless `current` sets them;
     `about` is never carried. A genre asked for now is dropped from the exclusions and a
-    genre excluded now is dropped from the genres.
+    genre excluded now is dropped from the genres. Any-of genres travel with the genres;
+    an excluded year range goes with the years; count, quality and people are carried
+    unless `current` sets them; disliked titles and asked facts are never carried.
     """
     if previous is None or not current.refine:
         return current
-    has_years = current.year_min is not None or current.year_max is not None
-    genres = current.genres or [g for g in previous.genres if g not in current.exclude_genres]
+    has_years = current.year_min is not None or current.year_max is not None \
+        or current.exclude_years is not None
+    names_genres = bool(current.genres or current.genres_any)
+    genres = current.genres if names_genres else \
+        [g for g in previous.genres if g not in current.exclude_genres]
+    genres_any = current.genres_any if names_genres else \
+        [g for g in previous.genres_any if g not in current.exclude_genres]
     exclude_genres = [g for g in [*previous.exclude_genres, *current.exclude_genres]
-                      if g not in genres]
+                      if g not in genres and g not in genres_any]
     similar = current.similar_to or previous.similar_to
     exclude_titles = [t for t in [*previous.exclude_titles, *current.exclude_titles]
                       if t not in similar]
@@ -149,6 +186,13 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
         query=current.query if current.query is not None else previous.query,
         popularity=current.popularity or previous.popularity,
         refine=True,
+        genres_any=genres_any,
+        exclude_years=current.exclude_years if has_years else previous.exclude_years,
+        disliked=current.disliked,
+        asks=current.asks,
+        people=current.people or previous.people,
+        count=current.count or previous.count,
+        quality=current.quality or previous.quality,
     )
 
 

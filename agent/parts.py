@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
+from convrec.agent.answers import CatalogFacts
 from convrec.agent.compiler import PopularityBands, TitleMatcher, ground
 from convrec.agent.frame import RequestFrame
 from convrec.agent.planner import PlanRequest, Reading
@@ -23,7 +25,8 @@ class Planner(Protocol):
 
 
 class Extractor(Protocol):
-    def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame: ...
+    def extract(self, message: str, previous: RequestFrame | None = None,
+                shown: Sequence[str] = (), focus: str | None = None) -> RequestFrame: ...
 
 
 AMBIGUOUS_MIN_CONFIDENCE = 0.9
@@ -40,13 +43,25 @@ class AgentParts:
     responder: Responder
     match_title: TitleMatcher
     bands: PopularityBands
+    facts: CatalogFacts
     max_replans: int = 2
 
     def read(self, message: str, previous: RequestFrame | None = None,
-             match: TitleMatcher | None = None) -> Reading:
-        """The one reading of a message a turn makes: the extractor's frame, grounded."""
-        frame = self.extractor.extract(message, previous)
+             match: TitleMatcher | None = None, shown: Sequence[str] = (),
+             focus: str | None = None) -> Reading:
+        """The one reading of a message a turn makes: the extractor's frame, grounded.
+        `shown`/`focus`: the titles last shown and last talked about, for references."""
+        frame = self.extractor.extract(message, previous, shown, focus)
         return Reading(frame, ground(frame, match or self.match_title))
+
+
+def catalog_facts(toolkit: Toolkit) -> CatalogFacts:
+    """What the catalog can answer: its genres, years, size, whether it has ratings."""
+    arrays, catalog = toolkit.arrays, toolkit.catalog
+    years = arrays.years[arrays.exists & (arrays.years >= 0)]
+    return CatalogFacts(catalog.genres, int(years.min()) if years.size else None,
+                        int(years.max()) if years.size else None, catalog.has_ratings,
+                        len(catalog))
 
 
 def popularity_bands(popularity: np.ndarray) -> PopularityBands:

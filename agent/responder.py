@@ -46,7 +46,8 @@ class Responder:
             return ("I could not find anything that fits " + (describe_frame(frame) or
                     "that") + ". Try fewer conditions or a wider year range.")
         wanted = describe_frame(frame)
-        fallback = f"Here are {len(items)} picks" + (f" for {wanted}." if wanted else ".")
+        head = "Here is 1 pick" if len(items) == 1 else f"Here are {len(items)} picks"
+        fallback = head + (f" for {wanted}." if wanted else ".")
         picks = ", ".join(i.label() for i in items)
         intro = self._sentence(INTRO_PROMPT, f"Request: {message}\nPicks: {picks}",
                                allowed=items) or fallback

@@ -6,6 +6,7 @@ turn's outcome (frame, items, reply) is on the object for the agent to remember.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -23,6 +24,7 @@ from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm.registry import LLMConnectionError, LLMError
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest, Reading
+from convrec.agent.reply import Outcome, nothing_to_search, ranking_basis, reason, reply_text
 from convrec.agent.responder import Responder
 from convrec.agent.trace import (
     CriticStep,
@@ -56,6 +58,8 @@ class TurnInput:
     avoid_genres: Sequence[str]
     n: int
     notes: Sequence[str] = ()
+    shown: Sequence[int] = ()  # the list last shown, in order ("the second one")
+    focus: str | None = None  # the title last talked about ("it")
 
 
 @dataclass
@@ -87,8 +91,9 @@ class Turn:
 
     def run(self) -> Iterator[Step]:
         started = time.perf_counter()
+        shown = [item.display_title for item in self._fetch(self.given.shown)]
         self.reading = self.parts.read(self.given.message, self.given.previous,
-                                       self._match_title)
+                                       self._match_title, shown, self.given.focus)
         yield from self._attempts()
         final = self.final
         assert final is not None
@@ -130,7 +135,7 @@ class Turn:
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==
-                                  "recommend"):
+                                  "recommend" and not nothing_to_search(self.final.grounded)):
             yield from self._relax()
 
     def _plan(self, attempt: int, request: PlanRequest, fallback: bool
@@ -164,6 +169,9 @@ class Turn:
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
         grounded = ground(frame, self._match_title)
+        stated = set(grounded.unknown_titles) <= set(self.reference.unknown_titles)
+        if frame.intent == "recommend" and stated and nothing_to_search(grounded):
+            return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
         for event in execute(self.parts.toolkit, plan, self._new_bus(), attempt):
@@ -204,7 +212,8 @@ class Turn:
 
     def _context(self) -> CompileContext:
         return CompileContext(has_history=len(self.given.sequence) > 0,
-                              bands=self.parts.bands, avoid_genres=self.given.avoid_genres)
+                              bands=self.parts.bands, avoid_genres=self.given.avoid_genres,
+                              has_ratings=self.parts.facts.has_ratings)
 
     def _new_bus(self):
         return self.parts.toolkit.new_bus(sorted(self.given.excluded_ids),
@@ -212,9 +221,9 @@ class Turn:
 
     def _expectations(self, grounded: Grounded, own_reference: bool = False) -> Expectations:
         # a question about a seen or liked film is fine; recommending it again is not
-        forbidden = set() if grounded.frame.intent == "info" else {
+        forbidden = set() if grounded.frame.intent != "recommend" else {
             *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
-            *grounded.similar_ids}
+            *self.reference.disliked_ids, *grounded.similar_ids, *grounded.disliked_ids}
         reference = grounded.frame if own_reference else self.reference.frame
         return Expectations(reference, frozenset(forbidden), grounded.unknown_titles)
 
@@ -222,20 +231,24 @@ class Turn:
         frame = grounded.frame
         if execution is None:
             return []
-        if frame.intent == "info":
+        ranker = None
+        if frame.intent in ("info", "compare"):
             result = execution.results.get(names.ITEM_INFO)
             ids = [int(i) for i in grounded.about_ids] if result else []
             scores = [0.0] * len(ids)
-        elif frame.intent == "chat" or names.RANK_CANDIDATES not in execution.results:
+        elif frame.intent != "recommend" or names.RANK_CANDIDATES not in execution.results:
             return []
         else:
-            top = execution.bus.top(self.given.n)
+            top = execution.bus.top(frame.count or self.given.n)
             ids = [int(i) for i in top]
             scores = [float(s) for s in execution.bus.scores[: len(ids)]]
-        reason = _reason(grounded, execution)
-        return [RecommendedItem(item.id, item.display_title, item.year, item.genres,
-                                0.0 if np.isnan(score) else score, reason, item.popularity)
-                for item, score in zip(self._fetch(ids), scores)]
+            ranker = execution.results[names.RANK_CANDIDATES].artifact.get("used")
+        items = [_recommended(item, 0.0 if np.isnan(score) else score)
+                 for item, score in zip(self._fetch(ids), scores)]
+        if frame.intent != "recommend":
+            return items
+        return [dataclasses.replace(item, reason=reason(grounded, ranker, item))
+                for item in items]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:
         """The catalog item a title names; each title is matched once per turn."""
@@ -263,17 +276,25 @@ class Turn:
             return self._reply_text(final, Responder(None, responder.find_titles))
 
     def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
-        responder, frame = responder or self.parts.responder, final.frame
-        notes = list(self.given.notes)
-        if final.grounded.unknown_titles:
-            notes.append("I could not find " + ", ".join(f"'{t}'" for t in
-                                                         final.grounded.unknown_titles)
-                         + " in the catalog.")
-        if frame.intent == "chat":
-            return "\n".join([responder.chat(self.given.message), *notes])
-        if frame.intent == "info":
-            return "\n".join([responder.info(final.items), *notes])
-        return responder.recommend(self.given.message, frame, final.items, notes)
+        outcome = Outcome(final.frame, final.grounded, final.items)
+        if final.frame.intent == "explain":
+            outcome = self._explanation(outcome)
+        return reply_text(outcome, self.given.message, self.given.notes,
+                          responder or self.parts.responder, self.parts.facts)
+
+    def _explanation(self, outcome: Outcome) -> Outcome:
+        """What the last list was asked for and how it was ranked (the same compiler that
+        made it decides), for "why did you pick that?"."""
+        previous = self.given.previous
+        if previous is None or not self.given.shown:
+            return outcome
+        grounded = ground(previous, self._match_title)
+        rank = compile_plan(grounded, self._context())[-1]
+        wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}))
+        basis = ranking_basis(rank.args.get("ranker"), grounded.frame.similar_to)
+        titles = outcome.grounded.frame.about or \
+            [item.display_title for item in self._fetch(self.given.shown)]
+        return dataclasses.replace(outcome, explained=titles, explanation=(wanted, basis))
 
 
 def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
@@ -281,12 +302,22 @@ def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
     if frame.query:
         frame = frame.model_copy(update={"query": None})
         yield "the description", frame
+    if frame.quality:
+        frame = frame.model_copy(update={"quality": False})
+        yield "the rating wish", frame
+    if frame.exclude_years is not None:
+        frame = frame.model_copy(update={"exclude_years": None})
+        yield "the excluded years", frame
     if frame.popularity:
         frame = frame.model_copy(update={"popularity": None})
         yield "the popularity wish", frame
     if frame.year_min is not None or frame.year_max is not None:
         frame = frame.model_copy(update={"year_min": None, "year_max": None})
         yield "the years", frame
+    if frame.genres_any:
+        label = "the genres " + " or ".join(frame.genres_any)
+        frame = frame.model_copy(update={"genres_any": []})
+        yield label, frame
     genres = list(frame.genres)
     while genres:
         dropped = genres.pop()
@@ -320,20 +351,6 @@ def _with_note(given: TurnInput, note: str) -> TurnInput:
                      given.avoid_genres, given.n, (*given.notes, note))
 
 
-def _reason(grounded: Grounded, execution: Execution) -> str:
-    parts = []
-    wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}))
-    if wanted:
-        parts.append(f"fits {wanted}")
-    rank = execution.results.get(names.RANK_CANDIDATES)
-    if rank is not None:
-        used = rank.artifact.get("used")
-        if used == "similarity" and grounded.frame.similar_to:
-            parts.append("close to " + " and ".join(grounded.frame.similar_to))
-        elif used == "sasrec":
-            parts.append("suits what you watched (SASRec)")
-        elif used == "popularity":
-            parts.append("widely watched")
-        elif used:
-            parts.append(f"ranked by {used}")
-    return "; ".join(parts)
+def _recommended(item: CatalogItem, score: float) -> RecommendedItem:
+    return RecommendedItem(item.id, item.display_title, item.year, item.genres, score,
+                           popularity=item.popularity, avg_rating=item.avg_rating)

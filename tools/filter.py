@@ -34,6 +34,9 @@ class FilterArgs(ToolArgs):
                                 description="Drop items with any of these genres.")
     year_min: int | None = Field(None, ge=1800, le=2100, description="Earliest release year.")
     year_max: int | None = Field(None, ge=1800, le=2100, description="Latest release year.")
+    exclude_years: tuple[int, int] | None = Field(
+        None, description="Drop items released in this range of years (both inclusive), e.g. "
+                          "[1990, 1999] for 'not from the 90s'.")
     popularity_min: int | None = Field(None, ge=0, description="Fewest ratings an item has.")
     popularity_max: int | None = Field(None, ge=0, description="Most ratings an item has.")
     exclude_titles: list[Name] = Field(default_factory=list, max_length=50,
@@ -52,13 +55,16 @@ class FilterArgs(ToolArgs):
                 self.popularity_min > self.popularity_max:
             raise ValueError(f"popularity_min {self.popularity_min} exceeds popularity_max "
                              f"{self.popularity_max}")
+        if self.exclude_years is not None and self.exclude_years[0] > self.exclude_years[1]:
+            raise ValueError(f"exclude_years {list(self.exclude_years)} runs backwards; give "
+                             "[earliest, latest]")
         return self
 
     def is_empty(self) -> bool:
         return not any([self.genres_any, self.genres_all, self.genres_none,
                         self.exclude_titles, self.exclude_ids]) and all(
-            v is None for v in (self.year_min, self.year_max, self.popularity_min,
-                                self.popularity_max))
+            v is None for v in (self.year_min, self.year_max, self.exclude_years,
+                                self.popularity_min, self.popularity_max))
 
 
 class FilterSpec:
@@ -85,6 +91,9 @@ class FilterSpec:
             if value is not None:
                 where.append(f"i.{column} {op} ?")
                 params.append(int(value))
+        if a.exclude_years is not None:
+            where.append("(i.year IS NULL OR i.year NOT BETWEEN ? AND ?)")
+            params += [int(a.exclude_years[0]), int(a.exclude_years[1])]
         sub = "SELECT 1 FROM item_genres g WHERE g.item_id = i.item_id AND g.genre_id IN ({})"
         if self.genres_any:
             where.append("EXISTS (" + sub.format(_marks(self.genres_any)) + ")")
@@ -107,6 +116,9 @@ class FilterSpec:
             keep &= (years >= a.year_min) & (years >= 0)
         if a.year_max is not None:
             keep &= (years <= a.year_max) & (years >= 0)
+        if a.exclude_years is not None:
+            low, high = a.exclude_years
+            keep &= (years < 0) | (years < low) | (years > high)
         if a.popularity_min is not None:
             keep &= pops >= a.popularity_min
         if a.popularity_max is not None:
@@ -132,6 +144,8 @@ class FilterSpec:
             parts.append("not " + " or ".join(self.genres_none))
         if a.year_min is not None or a.year_max is not None:
             parts.append(f"years {a.year_min or '...'}-{a.year_max or '...'}")
+        if a.exclude_years is not None:
+            parts.append(f"not {a.exclude_years[0]}-{a.exclude_years[1]}")
         if a.popularity_min is not None or a.popularity_max is not None:
             parts.append(f"ratings {a.popularity_min or 0}-{a.popularity_max or 'any'}")
         if a.exclude_titles or a.exclude_ids:

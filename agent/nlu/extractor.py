@@ -13,10 +13,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from convrec.agent.frame import RequestFrame, merge_frames, shift_years
-from convrec.agent.nlu.lexicon import CHAT_REQUIRED, CHAT_WORDS, INFO_PATTERNS, REQUEST_WORDS
+from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
+from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
+from convrec.agent.nlu.dialogue import asked_facts, in_domain, is_compare, is_explain, is_help
+from convrec.agent.nlu.lexicon import (
+    CHAT_REQUIRED,
+    CHAT_WORDS,
+    GENRE_SYNONYMS,
+    INFO_PATTERNS,
+    REQUEST_WORDS,
+    STOPWORDS,
+)
 from convrec.agent.nlu.mentions import Mention, MentionFinder
-from convrec.agent.nlu.slots import find_genres, find_popularity, soft_query, title_roles
+from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
+from convrec.agent.nlu.references import Reference, resolve_references
+from convrec.agent.nlu.slots import (
+    any_of_genres,
+    find_genres,
+    find_popularity,
+    soft_query,
+    title_roles,
+)
 from convrec.agent.nlu.years import YearSlots, parse_years
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.titles import fold, search_key
@@ -40,6 +57,30 @@ _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |wa
                          r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
+# A question whether the catalog has a title, or for its facts ("do you have X?").
+_UNKNOWN_ASKED = re.compile(r"\b(?:do you have|have you got|you got|is there|in there|in the "
+                            r"catalog|what year|when did|come out|came out|how many ratings|"
+                            r"rating|how good is|tell me about)\b")
+_SEEN_CUES = frozenset({"seen", "watched"})
+# The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
+_SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compare)\s*,?\s*)"
+                    r"(?P<a>[a-z0-9' &:-]{1,40}?)\s+(?:or|vs\.?|versus|and)\s+"
+                    r"(?P<b>[a-z0-9' &:-]{1,40}?)(?=\s*(?:[,.;!?]|$|\bwhich\b|\bcant\b|"
+                    r"\bcan't\b|\bfor me\b))")
+_LEAD_WORDS = re.compile(r"^(?:is|was|the movie|the film|number|#|between|compare|ok|so)\s+")
+# Asking for picks: a message with one of these is a request, not only feedback.
+_REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
+                          r"something|anything|find|other|others|instead|any|some|looking for|"
+                          r"want|need|similar|like (?:it|that|this|those|them))\b")
+_QUESTION_LEAD = re.compile(r"^\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|where|when|"
+                            r"why|how|can you|could you|will you|would you|tell me|do you|are "
+                            r"you|is it|is there|should i|did you)\b")
+_ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
+                             r"watch|picks?|recs?|any|some)\b")
+_CUE_WORDS = frozenset("""movie movies film films flick flicks watch watched seen saw like
+liked love loved please pls plz thanks stuff ones one something anything some any more less
+older newer recent old new good great best top rated popular obscure from before after since
+""".split())
 
 
 class SlotExtractor:
@@ -50,6 +91,9 @@ class SlotExtractor:
                                    for r in catalog.title_rows())
         self.genres: tuple[str, ...] = catalog.genres
         self.latest_year = catalog.latest_year() or 2000
+        genre_words = {w for g in self.genres for w in GENRE_SYNONYMS.get(g, ())}
+        self._count = count_patterns(w for w in genre_words if w.endswith("s"))
+        self._vocabulary = STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS
 
     def titles_in(self, text: str) -> list[str]:
         """Display titles of the catalog titles mentioned in `text`, in text order."""
@@ -59,42 +103,124 @@ class SlotExtractor:
         """The display title whose search key (or alias) `title` is exactly, else `title`."""
         return self.index.titles.get(search_key(title), title)
 
-    def extract(self, message: str, previous: RequestFrame | None = None) -> RequestFrame:
-        """The frame for `message`; with `previous`, the effective frame after a refinement."""
+    def extract(self, message: str, previous: RequestFrame | None = None,
+                shown: Sequence[str] = (), focus: str | None = None) -> RequestFrame:
+        """The frame for `message`; with `previous`, the effective frame after a refinement.
+
+        `shown`: display titles of the agent's last reply, in order, and `focus`: the title
+        last talked about, which references ("the second one", "it") name.
+        """
+        if is_help(fold(message)):
+            return RequestFrame(intent="help")
+        message, forced = _substitute(message, resolve_references(fold(message), shown, focus))
         folded = fold(message)
-        if _is_chat(folded):
+        if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
-        mentions = self.index.find(message)
-        if mentions and self._is_question(folded, mentions):
-            return RequestFrame(intent="info", about=[m.title for m in mentions])
-        work = _blank(folded, [(m.start, _title_end(folded, m)) for m in mentions]
-                      + [m.span() for m in _COMPLIMENT.finditer(folded)])
-        years = parse_years(work, self.latest_year)
-        work = _blank(work, years.spans)
-        popularity, spans = find_popularity(work)
-        work = _blank(work, spans)
-        hits = find_genres(work, self.genres)
-        roles = title_roles(folded, mentions)
-        query = soft_query(_blank(work, [(h.start, h.end) for h in hits if not h.hint]),
-                           message, len(_WORD.findall(folded)))
-        frame = RequestFrame(
-            genres=[h.value for h in hits if not h.negated],
-            exclude_genres=[h.value for h in hits if h.negated],
-            year_min=years.year_min, year_max=years.year_max,
-            similar_to=[m.title for m, r in zip(mentions, roles) if r == "similar"],
-            exclude_titles=[m.title for m, r in zip(mentions, roles) if r == "exclude"],
-            query=query, popularity=popularity,  # type: ignore[arg-type]
-        )
-        frame = _without_conflicts(frame)
+        mentions = _merge(forced, self.index.find(message))
+        taken = [(m.start, _title_end(folded, m)) for m in mentions]
+        unknown = find_unknown_titles(folded, taken, self._explained)
+        item_act = self._item_act(folded, mentions, unknown, shown)
+        if item_act is not None:
+            return item_act
+        frame, years = self._request(message, folded, mentions, taken, unknown)
+        if _is_feedback(folded, frame, forced):
+            return frame.model_copy(update={"intent": "feedback"})
         if previous is not None and previous.intent == "recommend" and self._refines(
                 folded, frame):
             return self._refine(folded, frame, years, previous)
         if years.relative is not None and not years.found:
             low, high = shift_years(None, years.relative, self.latest_year)
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
-        if not frame.has_constraints() and _is_small_talk(folded):
+        elif years.not_old and not years.found:
+            frame = frame.model_copy(update={"year_min": OLD_YEAR_MAX + 1})
+        if not frame.has_constraints() and _is_small_talk(folded) or _off_topic(folded, frame):
             return RequestFrame(intent="chat")
         return frame
+
+    def _item_act(self, folded: str, mentions: Sequence[Mention], unknown: Sequence[Name],
+                  shown: Sequence[str]) -> RequestFrame | None:
+        """Compare, explain or info: acts about named (or shown) items, or None."""
+        titles = [m.title for m in mentions] + [u.text for u in unknown]
+        if is_compare(folded):
+            titles = titles if len(titles) >= 2 else self._compared(folded, shown) or titles
+            if len(titles) >= 2:
+                return RequestFrame(intent="compare", about=titles)
+        if shown and is_explain(folded):
+            return RequestFrame(intent="explain", about=[m.title for m in mentions])
+        rest = _blank(folded, [(m.start, m.end) for m in mentions]
+                      + [(u.start, u.end) for u in unknown])
+        asks = asked_facts(rest)
+        if mentions:
+            question = self._is_question(folded, mentions) or (
+                bool(asks) and len(folded.split()) <= 12 and not in_domain(rest))
+        else:  # only titles the catalog lacks: a question about them, unless it also asks
+            question = bool(unknown) and (bool(asks) or _UNKNOWN_ASKED.search(folded)
+                                          is not None) and not in_domain(rest)
+        return RequestFrame(intent="info", about=titles, asks=asks) if question else None
+
+    def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
+        """The two sides of "X or Y" / "X vs Y" in a comparison: catalog titles by exact key,
+        shown items by number ("1 or 3"), else the words as written."""
+        match = _SIDES.search(folded)
+        if match is None:
+            return []
+        sides = []
+        for side in (match.group("a"), match.group("b")):
+            side = _LEAD_WORDS.sub("", side.strip()).strip()
+            if side.isdigit() and 1 <= int(side) <= len(shown):
+                sides.append(shown[int(side) - 1])
+            elif side:
+                sides.append(self.canonical_title(side))
+        return sides
+
+    def _request(self, message: str, folded: str, mentions: Sequence[Mention],
+                 taken: list[tuple[int, int]], unknown: Sequence[Name]
+                 ) -> tuple[RequestFrame, YearSlots]:
+        """The recommendation frame: every slot read once, each span used by one slot."""
+        count, count_spans = find_count(folded, self._count)
+        quality, quality_spans = wants_quality(folded)
+        people = find_people(message, taken, self._known)
+        work = _blank(folded, taken + [(u.start, u.end) for u in unknown]
+                      + [(p.start, p.end) for p in people] + count_spans + quality_spans
+                      + [m.span() for m in _COMPLIMENT.finditer(folded)])
+        years = parse_years(work, self.latest_year)
+        work = _blank(work, years.spans)
+        popularity, spans = find_popularity(work)
+        work = _blank(work, spans)
+        hits = find_genres(work, self.genres)
+        any_of = any_of_genres(work, hits)
+        roles = title_roles(folded, mentions)
+        query = soft_query(_blank(work, [(h.start, h.end) for h in hits if not h.hint]),
+                           message, len(_WORD.findall(folded)))
+        cues = {u.text: u.cue for u in unknown}
+        wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
+        frame = RequestFrame(
+            genres=wanted, genres_any=any_of if len(any_of) > 1 else [],
+            exclude_genres=[h.value for h in hits if h.negated],
+            year_min=years.year_min, year_max=years.year_max, exclude_years=years.exclude,
+            similar_to=[m.title for m, r in zip(mentions, roles) if r == "similar"]
+            + [t for t, c in cues.items() if c not in _SEEN_CUES],
+            exclude_titles=[m.title for m, r in zip(mentions, roles) if r == "exclude"]
+            + [t for t, c in cues.items() if c in _SEEN_CUES],
+            disliked=[m.title for m, r in zip(mentions, roles) if r == "disliked"],
+            query=query, popularity=popularity,  # type: ignore[arg-type]
+            people=[p.text for p in people], count=count, quality=quality,
+        )
+        if len(any_of) == 1:
+            frame.genres.append(any_of[0])
+        return _without_conflicts(frame), years
+
+    def _explained(self, phrase: str) -> bool:
+        """Does a phrase mean something other than a title (genres, years, moods, cues)?"""
+        work = phrase
+        years = parse_years(work, self.latest_year)
+        work = _blank(work, years.spans)
+        if find_genres(work, self.genres) or find_popularity(work)[0]:
+            return True
+        return not any(w not in self._vocabulary for w in _WORD.findall(work))
+
+    def _known(self, word: str) -> bool:
+        return word in self._vocabulary or bool(find_genres(word, self.genres))
 
     @staticmethod
     def _is_question(folded: str, mentions: Sequence[Mention]) -> bool:
@@ -113,8 +239,9 @@ class SlotExtractor:
     def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
                 previous: RequestFrame) -> RequestFrame:
         update: dict = {"refine": True}
-        if years.relative is not None and not years.found:
-            update["year_min"], update["year_max"] = shift_years(previous, years.relative,
+        relative = years.relative or ("newer" if years.not_old else None)
+        if relative is not None and not years.found:
+            update["year_min"], update["year_max"] = shift_years(previous, relative,
                                                                  self.latest_year)
         elif years.found:
             update["year_min"], update["year_max"] = _narrow(years, previous)
@@ -140,8 +267,10 @@ def _narrow(years: YearSlots, previous: RequestFrame) -> tuple[int | None, int |
 def _without_conflicts(frame: RequestFrame) -> RequestFrame:
     """A genre both wanted and excluded stays wanted; a liked title is not excluded."""
     return frame.model_copy(update={
-        "exclude_genres": [g for g in frame.exclude_genres if g not in frame.genres],
+        "exclude_genres": [g for g in frame.exclude_genres
+                           if g not in frame.genres and g not in frame.genres_any],
         "exclude_titles": [t for t in frame.exclude_titles if t not in frame.similar_to],
+        "disliked": [t for t in frame.disliked if t not in frame.similar_to],
     })
 
 
@@ -173,3 +302,48 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _substitute(message: str, references: Sequence[Reference]) -> tuple[str, list[Mention]]:
+    """The message with each reference replaced by the titles it names ("more like the
+    second one" -> "more like Contact"), and those titles as mentions of the new text."""
+    parts, forced, cursor, length = [], [], 0, 0
+    for ref in references:
+        parts.append(message[cursor:ref.start])
+        length += ref.start - cursor
+        for k, title in enumerate(ref.titles):
+            if k:
+                parts.append(" and ")
+                length += 5
+            forced.append(Mention(length, length + len(title), title, 100.0))
+            parts.append(title)
+            length += len(title)
+        cursor = ref.end
+    parts.append(message[cursor:])
+    return "".join(parts), forced
+
+
+def _merge(forced: Sequence[Mention], found: Sequence[Mention]) -> list[Mention]:
+    """Forced mentions first; found ones that overlap none of them, in text order."""
+    kept = [m for m in found if all(m.end <= f.start or m.start >= f.end for f in forced)]
+    return sorted([*forced, *kept], key=lambda m: m.start)
+
+
+def _is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention]) -> bool:
+    """Only an opinion of items: disliked or seen titles, or a shown item liked ("loved the
+    first one!"), with no request in the message."""
+    others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": []})
+    if others.has_constraints() or _REQUEST_CUE.search(folded):
+        return False
+    named = {m.title for m in forced}
+    return bool(frame.disliked or frame.exclude_titles
+                or (frame.similar_to and set(frame.similar_to) <= named))
+
+
+def _off_topic(folded: str, frame: RequestFrame) -> bool:
+    """A question or command with nothing of the domain in it ("what's the capital of
+    France?", "tell me a joke"): chit-chat, not a search for its words."""
+    rest = frame.model_copy(update={"query": None})
+    if rest.has_constraints() or _QUESTION_LEAD.search(folded) is None:
+        return False
+    return not in_domain(folded) or not (frame.query or _ASKS_FOR_PICKS.search(folded))

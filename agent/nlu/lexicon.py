@@ -87,6 +87,17 @@ LIKE_AFTER = ("was awesome", "was amazing", "was great", "was so good", "was fan
               "is my fav", "is my favorite", "is my favourite", "are my favs",
               "are my favorites", "are my favourites", "my all time favorite")
 # After a title: the user does not want it.
+# Before a title: the user did not like it (disliked, not merely "not now").
+DISLIKE = ("hated", "hate", "hates", "disliked", "dislike", "didn't like", "didnt like",
+           "did not like", "don't like", "dont like", "do not like", "can't stand",
+           "cant stand", "cannot stand", "not a fan of", "wasn't a fan of", "wasnt a fan of",
+           "couldn't stand", "couldnt stand", "didn't enjoy", "didnt enjoy", "did not enjoy",
+           "was bored by", "got bored with", "fell asleep during", "regret watching")
+# After a title: the user did not like it.
+DISLIKE_AFTER = ("is bad", "was bad", "was awful", "is awful", "sucked", "sucks", "was boring",
+                 "is boring", "so boring", "was terrible", "is terrible", "was overrated",
+                 "is overrated", "was trash", "is trash", "was the worst", "was meh",
+                 "was horrible", "is horrible", "was lame", "is lame", "was dumb", "was stupid")
 EXCLUDE_AFTER = ("seen it", "saw it", "watched it", "already seen", "already", "again",
                  "is bad", "was bad", "was awful", "sucked", "was boring")
 
@@ -124,6 +135,7 @@ hehe greetings morning evening afternoon who how appreciate appreciated mind nev
 
 # Words that carry no content for the soft query.
 STOPWORDS = frozenset("""
+fav favs favorite favourite favorites favourites ever otherwise
 a an the and or but if then so of to in on at by for with from as into about than too very
 i me my mine we us our you your he she it its they them their this that these those there
 here is are was were be been being am do does did doing done have has had having will would

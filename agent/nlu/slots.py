@@ -14,6 +14,8 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from convrec.agent.nlu.lexicon import (
+    DISLIKE,
+    DISLIKE_AFTER,
     EXCLUDE_AFTER,
     GENRE_HINTS,
     GENRE_SYNONYMS,
@@ -28,7 +30,7 @@ from convrec.agent.nlu.lexicon import (
 )
 from convrec.agent.nlu.mentions import Mention
 
-Role = Literal["similar", "exclude", "seen"]
+Role = Literal["similar", "exclude", "seen", "disliked"]
 GENRE_FUZZY_CUTOFF = 85.0
 _CLAUSE_END = re.compile(r"[.,;!?()]|(?<!anything )(?<!everything )(?<!all )\bbut\b(?!\s+not)")
 _SENTENCE_END = re.compile(r"[.;!?]")
@@ -62,6 +64,8 @@ _SEEN = _phrase_regex(SEEN)
 _NEG_ANY = _phrase_regex(NEGATIONS)
 _LIKE_AFTER = _phrase_regex(LIKE_AFTER)
 _EXCLUDE_AFTER = _phrase_regex(EXCLUDE_AFTER)
+_DISLIKE = _phrase_regex(DISLIKE)
+_DISLIKE_AFTER = _phrase_regex(DISLIKE_AFTER)
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _QUERY_LEADS = re.compile(r"(?<![\w-])(?:about|with|involving|featuring|starring|set in|"
                           r"set during|based on|fan of|where|more)\s+(?P<body>[^.,;!?]+)")
@@ -88,8 +92,8 @@ def negated_at(text: str, start: int) -> bool:
     prefix = text[:start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(prefix)), default=0)
     match = _NEGATION.search(prefix[cut:])
-    if match is None:
-        return False
+    if match is None or prefix[cut:match.start() + cut].rstrip().endswith(" if"):
+        return False  # "if not, some sci-fi" is a condition, not a negation
     return not (match.group(1) == "nothing" and match.group(2).strip().startswith("but"))
 
 
@@ -132,7 +136,8 @@ _NEGATED_LIKE = re.compile(r"\b(?:nothing|not|none|no)\s+(?:\w+\s+){0,2}?(?:like
 
 
 def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
-    """What the user means by each mentioned title: liked, not wanted, or already seen."""
+    """What the user means by each mentioned title: liked, not wanted or already seen
+    ("exclude"), or disliked."""
     roles: list[Role] = []
     previous_end = 0
     for index, mention in enumerate(mentions):
@@ -151,18 +156,25 @@ def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
 
 def _role_before(gap: str) -> Role | None:
     tail = _SENTENCE_END.split(gap)[-1]
-    cues = [(m.start(), "exclude") for m in _NEG_ANY.finditer(tail)]
-    cues += [(m.start(), "seen") for m in _SEEN.finditer(tail)]
-    cues += [(m.start(), "similar") for m in _LIKE.finditer(tail)]
+    cues = [(m.start(), m.end(), "exclude") for m in _NEG_ANY.finditer(tail)]
+    cues += [(m.start(), m.end(), "disliked") for m in _DISLIKE.finditer(tail)]
+    cues += [(m.start(), m.end(), "seen") for m in _SEEN.finditer(tail)]
+    cues += [(m.start(), m.end(), "similar") for m in _LIKE.finditer(tail)]
+    # a cue inside a longer one is part of it: "like" in "didn't like", "fan of" in "not a
+    # fan of"; of cues with one span, "disliked" says the most
+    cues = [c for c in cues if not any(o[0] <= c[0] and c[1] <= o[1] and o[1] - o[0] >
+                                       c[1] - c[0] for o in cues)]
     if not cues:
         return None
-    start, role = max(cues)
+    start, _, role = max(cues, key=lambda c: (c[0], c[2] == "disliked"))
     if role == "similar" and any(m.end() > start for m in _NEGATED_LIKE.finditer(tail)):
         return "exclude"  # "nothing like X", "not anything similar to X": X itself is out
     return role  # type: ignore[return-value]
 
 
 def _role_after(after: str) -> Role | None:
+    if _DISLIKE_AFTER.search(after):
+        return "disliked"
     if _LIKE_AFTER.search(after):
         return "similar"
     if _EXCLUDE_AFTER.search(after):
@@ -218,3 +230,20 @@ def _is_content(word: str) -> bool:
                               for w in _FUZZY_STOPWORDS if w[0] == word[0]):
         return False  # a typo of a filler word ("recomend", "somethin")
     return True
+
+
+_OR_GAP = re.compile(r"^\s*(?:movies?|films?|flicks?|ones?|stuff|or)?\s*,?\s*(?:or|/|either|"
+                     r"o|ou|oder)\s+(?:(?:an?|some|maybe|perhaps|possibly|else)\s+)*$")
+
+
+def any_of_genres(text: str, hits: Sequence[Hit]) -> list[str]:
+    """Genres joined by "or" ("a western or a war movie", "comedy/romance"): any of them
+    will do. Empty when no two wanted genres are joined that way."""
+    wanted = [h for h in hits if not h.negated]
+    group: list[str] = []
+    for left, right in zip(wanted, wanted[1:]):
+        if _OR_GAP.match(text[left.end:right.start]):
+            for genre in (left.value, right.value):
+                if genre not in group:
+                    group.append(genre)
+    return group

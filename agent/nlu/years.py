@@ -37,6 +37,14 @@ _SINCE = re.compile(rf"{_B}(?:since\s+(?P<a>{_T})|(?:from\s+)?(?P<b>{_T})\s*(?:o
 _UNTIL = re.compile(rf"{_B}(?:(?:until|till|up to|through|thru|no later than)\s+(?P<a>{_T})|"
                     rf"(?P<b>{_T})\s+(?:or earlier|and earlier|or before|or older))(?!\w)")
 _SINGLE = re.compile(rf"{_B}(?P<a>{_T}){_E}")
+# "not from the 90s", "anything but the 80s", "no 70s stuff", "except 1995"
+_EXCLUDED = re.compile(rf"{_B}(?:not|no|nothing|none|anything but|everything but|except|"
+                       rf"excluding|other than|besides|but not|avoid|without|skip|ni|sin|"
+                       rf"pas|sans|nicht|keine?|ohne)\s+(?:(?:\w+\s+)?(?:made|released|"
+                       rf"set)\s+)?(?:(?:from|in|of|de|des|aus)\s+)?(?P<a>{_T}){_E}")
+_NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |very |super |"
+                      r"all that |really |as )?(?:old|ancient|dated|vintage)\b|"
+                      r"\bnothing (?:too |that |so )?old\b")
 
 _RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemporary|"
                      r"new(?!\s+(?:york|jersey|orleans|zealand|england|mexico|wave|age|"
@@ -57,6 +65,8 @@ class YearSlots:
     year_max: int | None = None
     relative: Literal["older", "newer"] | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
+    exclude: tuple[int, int] | None = None  # "not from the 90s"
+    not_old: bool = False  # "not so old": newer than before, or not "old" at all
 
     @property
     def found(self) -> bool:
@@ -101,7 +111,7 @@ def parse_years(text: str, latest_year: int) -> YearSlots:
     """Year slots of folded `text` (see `convrec.agent.frame` for the rules)."""
     slots = YearSlots()
     bounds: list[tuple[int | None, int | None]] = []
-    work = text
+    work = _excluded(text, slots)
     rules = (
         (_BETWEEN, lambda a, b: (a[0], b[1])),
         (_SPAN, lambda a, b: (a[0], b[1])),
@@ -125,6 +135,19 @@ def parse_years(text: str, latest_year: int) -> YearSlots:
         slots.year_min, slots.year_max = _intersect(bounds)
     _relative(work, slots, latest_year)
     return slots
+
+
+def _excluded(text: str, slots: YearSlots) -> str:
+    """Read "not from the 90s" into `slots.exclude` and "not so old" into `slots.not_old`;
+    the text with those spans blanked."""
+    for match in _EXCLUDED.finditer(text):
+        slots.exclude = term_range(match.group("a"))
+        slots.spans.append(match.span())
+        break
+    for match in _NOT_OLD.finditer(text):
+        slots.not_old = True
+        slots.spans.append(match.span())
+    return _blank(text, slots.spans)
 
 
 def _relative(work: str, slots: YearSlots, latest_year: int) -> None:

@@ -102,7 +102,7 @@ def test_every_title_of_a_list_shares_the_cue_before_it(extractor):
 
 def test_liked_and_disliked_titles_in_one_sentence(extractor):
     frame = extractor.extract("i loved clerks but hated mallrats")
-    assert frame.similar_to == ["Clerks"] and frame.exclude_titles == ["Mallrats"]
+    assert frame.similar_to == ["Clerks"] and frame.disliked == ["Mallrats"]
     frame = extractor.extract("twelve monkeys and brazil are my favorites")
     assert frame.similar_to == ["Twelve Monkeys", "Brazil"]
 
@@ -154,9 +154,9 @@ def test_popularity_paraphrases(extractor):
 
 
 def test_quality_words_and_asides_are_not_a_query(extractor):
-    assert extractor.extract("acclaimed war films") == RequestFrame(genres=["War"])
+    assert extractor.extract("acclaimed war films") == RequestFrame(genres=["War"], quality=True)
     assert extractor.extract("btw i already saw fargo") == RequestFrame(
-        exclude_titles=["Fargo"])
+        intent="feedback", exclude_titles=["Fargo"])
 
 
 def test_small_talk_without_a_request_is_chat(extractor):

@@ -7,10 +7,9 @@ import random
 import pytest
 
 from convrec.agent.compiler import Grounded
-from convrec.agent.draft_guard import add_to_draft
 from convrec.agent.frame import RequestFrame, frame_schema
 from convrec.agent.nlu.extractor import SlotExtractor
-from convrec.agent.planner import DraftCheckingPlanner, PlanRequest, Reading
+from convrec.agent.planner import DraftCheckingPlanner, PlanRequest, Reading, add_to_draft
 from convrec.agent.tuning.build import generate_corpus, writer_for
 from convrec.agent.tuning.corpus import CorpusExample
 from convrec.agent.tuning.drafts import DraftDamage, with_drafts

@@ -1,0 +1,144 @@
+"""Replies to the acts that are not a list of picks: help, chit-chat, feedback, questions
+about items, comparisons and explanations. All text comes from data; each sentence says
+only what the catalog holds, and says plainly what it does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from convrec.agent.frame import Fact
+from convrec.agent.trace import RecommendedItem
+
+_MISSING = {"people": "cast or crew", "plot": "plots or content details",
+            "runtime": "running times", "rating": "ratings"}
+_GREETING_WORDS = frozenset("hi hello hey heya hiya howdy yo sup morning evening hola bonjour "
+                            "salut hallo".split())
+_THANKS_WORDS = frozenset("thanks thank thx ty cheers merci gracias danke perfect great cool "
+                          "nice awesome".split())
+
+
+@dataclass(frozen=True)
+class CatalogFacts:
+    """What the catalog can answer, for help and for honest replies."""
+
+    facets: tuple[str, ...]
+    year_min: int | None
+    year_max: int | None
+    has_ratings: bool
+    size: int
+    has_people: bool = False
+    noun: str = "film"
+
+    def missing(self, asks: Sequence[Fact]) -> list[str]:
+        """Names of the asked facts this catalog does not hold."""
+        held = {"rating"} if self.has_ratings else set()
+        if self.has_people:
+            held.add("people")
+        return [_MISSING[f] for f in asks if f not in held]
+
+
+def help_text(facts: CatalogFacts) -> str:
+    years = f" from {facts.year_min} to {facts.year_max}" if facts.year_min else ""
+    can = [f"recommend {facts.noun}s from this catalog of {facts.size:,}{years}",
+           f"by genre ({', '.join(facts.facets)})",
+           "by decade or years (\"90s\", \"not from the 80s\", \"something older\")",
+           f"like {facts.noun}s you name (\"more like Fargo\") or ones I showed (\"more like "
+           "the second one\")"]
+    if facts.has_ratings:
+        can.append("the top rated ones")
+    lines = ["I can " + ", ".join(can[:-1]) + " and " + can[-1] + ".",
+             "Ask how many you want (\"give me 10\"), ask about a title (its year, genres, "
+             + ("rating and " if facts.has_ratings else "") + "how many people rated it), "
+             "compare two, or ask why I picked something.",
+             "Tell me what you liked or hated and I will remember it."]
+    unknown = [] if facts.has_people else ["cast or crew"]
+    unknown += ["plots", "running times"]
+    lines.append(f"I don't have {', '.join(unknown[:-1])} or {unknown[-1]} for these "
+                 f"{facts.noun}s.")
+    return "\n".join(lines)
+
+
+def chat_text(message: str, facts: CatalogFacts) -> str:
+    words = set(message.lower().replace("!", " ").replace(",", " ").split())
+    if words & _THANKS_WORDS:
+        return "You're welcome! Ask for more whenever you like."
+    if words & _GREETING_WORDS:
+        return (f"Hello! Tell me what you feel like: a genre, a decade, or a {facts.noun} you "
+                "loved.")
+    return (f"I can only help with {facts.noun}s from this catalog, so I can't answer that. "
+            f"Ask me for a genre, a decade, or {facts.noun}s like one you loved.")
+
+
+def feedback_text(liked: Sequence[str], disliked: Sequence[str], seen: Sequence[str]) -> str:
+    parts = []
+    if liked:
+        parts.append(f"Noted: you liked {_join(liked)}; I'll pick more along those lines.")
+    if disliked:
+        parts.append(f"Noted: you didn't like {_join(disliked)}; I won't suggest "
+                     f"{'it' if len(disliked) == 1 else 'them'} again.")
+    if seen:
+        parts.append(f"Noted: you've seen {_join(seen)}; I won't suggest "
+                     f"{'it' if len(seen) == 1 else 'them'} again.")
+    return " ".join(parts) + " Say \"more like it\" or ask for something new."
+
+
+def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
+              facts: CatalogFacts) -> str:
+    lines = [_facts_line(item, facts) for item in items]
+    missing = facts.missing(asks)
+    if missing:
+        lines.append(f"I don't have {_join(missing)} data in this catalog, only each "
+                     f"{facts.noun}'s year, genres" + (", ratings" if facts.has_ratings else "")
+                     + " and how many people rated it.")
+    return "\n".join(lines)
+
+
+def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
+    lines = [_facts_line(item, facts) for item in items]
+    if len(items) == 2:
+        a, b = items
+        if facts.has_ratings and a.avg_rating is not None and b.avg_rating is not None:
+            best, other = (a, b) if a.avg_rating >= b.avg_rating else (b, a)
+            lines.append(f"By the ratings in the data, {best.title} is rated higher "
+                         f"({best.avg_rating:.2f} vs {other.avg_rating:.2f}).")
+        more, less = (a, b) if a.popularity >= b.popularity else (b, a)
+        lines.append(f"{more.title} has been rated by more people ({more.popularity} vs "
+                     f"{less.popularity}).")
+    return "\n".join(lines)
+
+
+def explain_text(items: Sequence[str], wanted: str, ranking: str) -> str:
+    subject = _join(items) if items else "those"
+    because = f"they fit what you asked for ({wanted})" if wanted else \
+        "you gave no conditions"
+    if len(items) == 1:
+        because = because.replace("they fit", "it fits")
+    return f"I picked {subject} because {because}, and ordered the list by {ranking}."
+
+
+def not_found_text(titles: Sequence[str], noun: str) -> str:
+    quoted = _join([f"'{t}'" for t in titles])
+    return f"I couldn't find {quoted} in this catalog of {noun}s."
+
+
+def people_text(people: Sequence[str], noun: str) -> str:
+    return (f"I don't have cast or crew data for these {noun}s, so I can't pick by "
+            f"{_join(people)}.")
+
+
+def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
+    genres = ", ".join(item.genres) or "no listed genre"
+    year = f"from {item.year}" if item.year else "of unknown year"
+    if not facts.has_ratings:
+        return f"{item.title} is {genres}, {year}; {item.popularity} people in the data have it."
+    line = f"{item.title} is {genres}, {year}; {item.popularity} people rated it"
+    if item.avg_rating is not None:
+        line += f", {item.avg_rating:.2f} on average"
+    return line + "."
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,97 @@
+"""References to what the agent showed: "the second one", "#3", "the last one", "it", "those".
+
+`resolve_references(folded, shown, focus)` finds such phrases in a folded message and says
+which shown titles each one names; the extractor then reads the message as if the titles
+had been written there ("more like the second one" -> "more like Contact"). `shown` is the
+list of the agent's last reply, in order; `focus` the title the conversation last talked
+about (an item asked about), which "it" and "that one" name first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8,
+    "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1, "final": -1,
+    "top": 1,
+}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+_NOUN = r"(?:one|ones|movie|film|flick|pick|option|suggestion|title|rec|recommendation|entry)"
+_ORDINAL = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+# "the second one", "the 2nd movie", "the last one", "2nd one", "second pick"
+_ORDINAL_NOUN = re.compile(rf"(?<![\w#])(?:the\s+)?(?P<ord>{_ORDINAL})\s+{_NOUN}(?![\w])")
+# "the second", "the last" at the end of a clause ("why the second?", "loved the last!")
+_ORDINAL_BARE = re.compile(rf"(?<![\w#])the\s+(?P<ord>{_ORDINAL})(?=\s*(?:[.,;!?)]|$|and\b|or\b))")
+# "#3", "number 3", "no. 3", "option 2", "pick 4", "nr 2"
+_NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|pick|item|choice)\s+)"
+                       r"(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+# the whole list: "those", "these", "them", "all of them", "the list"
+_ALL = re.compile(r"\b(?:like|about|of|pick|picked|choose|chose|recommend|recommended|"
+                  r"suggest|suggested|loved|liked|hated|seen|watched|why)\s+(?:all\s+(?:of\s+)?)?"
+                  r"(?P<ref>those(?: ones| movies| films)?|these(?: ones| movies| films)?|"
+                  r"them|the list|this list|that list)\b")
+# one item: "it", "that one", "this one", "that", "this movie"
+_ONE = re.compile(r"\b(?P<cue>like|about|of|pick|picked|choose|chose|recommend|recommended|"
+                  r"suggest|suggested|loved|love|liked|hated|hate|disliked|seen|saw|watched|"
+                  r"in|directed|made|is|was|why|into|enjoyed|enjoy|adored)\s+"
+                  r"(?P<ref>it|that one|this one|that movie|this movie|that film|this film|"
+                  r"that|this)(?=\s*(?:[.,;!?)]|$|\b(?:and|but|so|too|either|already|again|"
+                  r"though|any|a lot|please|pls|lol|haha)\b))")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A phrase of the message (character span) and the shown titles it names."""
+
+    start: int
+    end: int
+    titles: tuple[str, ...]
+
+
+def resolve_references(folded: str, shown: Sequence[str], focus: str | None = None
+                       ) -> list[Reference]:
+    """Every reference in `folded` that names shown titles, in text order, not overlapping.
+
+    An ordinal past the end of the list names nothing (and is left as text).
+    """
+    if not shown and focus is None:
+        return []
+    found: list[Reference] = []
+    for pattern in (_ORDINAL_NOUN, _ORDINAL_BARE):
+        for match in pattern.finditer(folded):
+            title = _nth(shown, _ORDINALS[match.group("ord")])
+            if title is not None:
+                found.append(Reference(match.start(), match.end(), (title,)))
+    for match in _NUMBERED.finditer(folded):
+        raw = match.group("num")
+        title = _nth(shown, int(raw) if raw.isdigit() else _NUMBER_WORDS[raw])
+        if title is not None:
+            found.append(Reference(match.start(), match.end(), (title,)))
+    if shown:
+        found += [Reference(m.start("ref"), m.end("ref"), tuple(shown))
+                  for m in _ALL.finditer(folded)]
+    one = focus or (shown[0] if shown else None)
+    if one is not None:
+        found += [Reference(m.start("ref"), m.end("ref"), (one,)) for m in _ONE.finditer(folded)
+                  if not (m.group("cue") in ("is", "was", "in") and m.group("ref") in
+                          ("that", "this"))]
+    return _without_overlaps(found)
+
+
+def _nth(shown: Sequence[str], position: int) -> str | None:
+    if position == -1:
+        return shown[-1] if shown else None
+    return shown[position - 1] if 1 <= position <= len(shown) else None
+
+
+def _without_overlaps(found: list[Reference]) -> list[Reference]:
+    chosen: list[Reference] = []
+    for ref in sorted(found, key=lambda r: (r.start, -(r.end - r.start))):
+        if all(ref.start >= c.end or ref.end <= c.start for c in chosen):
+            chosen.append(ref)
+    return chosen

@@ -1,0 +1,125 @@
+"""The text of a turn's reply, per dialogue act, and the true reason each pick carries.
+
+`reply_text` turns the final attempt into words: a list of picks (through the `Responder`,
+which may add one LLM sentence), or the answer to help, chit-chat, feedback, a question,
+a comparison or "why?". Notes ride along: titles the catalog lacks, people it cannot
+search by, a shortened message, a dropped condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from convrec.agent import answers
+from convrec.agent.answers import CatalogFacts
+from convrec.agent.compiler import Grounded
+from convrec.agent.describe import describe_frame
+from convrec.agent.frame import RequestFrame
+from convrec.agent.responder import Responder
+from convrec.agent.trace import RecommendedItem
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the reply is about: the executed frame, grounded, and the items it gives."""
+
+    frame: RequestFrame
+    grounded: Grounded
+    items: Sequence[RecommendedItem]
+    explained: Sequence[str] = ()  # titles an explanation is about
+    explanation: tuple[str, str] = ("", "")  # (what was asked for, how it was ranked)
+
+
+def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: Responder,
+               facts: CatalogFacts) -> str:
+    """The reply for one turn."""
+    frame, grounded = outcome.frame, outcome.grounded
+    notes = [*notes, *_honesty_notes(grounded, facts)]
+    act = frame.intent
+    if act == "help":
+        return "\n".join([answers.help_text(facts), *notes])
+    if act == "chat":
+        return "\n".join([answers.chat_text(message, facts), *notes])
+    if act == "feedback":
+        body = answers.feedback_text(grounded.frame.similar_to, grounded.frame.disliked,
+                                     grounded.frame.exclude_titles)
+        return "\n".join([*notes, body]) if grounded.similar_ids or grounded.disliked_ids \
+            or grounded.exclude_ids else "\n".join(notes or ["Noted."])
+    if act == "info":
+        body = answers.info_text(outcome.items, frame.asks, facts) if outcome.items else ""
+        return "\n".join(p for p in [*notes, body] if p) or _nothing_found(facts)
+    if act == "compare":
+        body = answers.compare_text(outcome.items, facts) if outcome.items else ""
+        return "\n".join(p for p in [*notes, body] if p) or _nothing_found(facts)
+    if act == "explain":
+        if not outcome.explanation[1]:
+            return "\n".join([*notes, "I haven't picked anything yet. Tell me what you'd "
+                                      "like and I'll explain my picks."])
+        return "\n".join([*notes, answers.explain_text(outcome.explained,
+                                                       *outcome.explanation)])
+    if not outcome.items and nothing_to_search(grounded):
+        return "\n".join([*notes, f"Tell me a genre, a decade or another {facts.noun} you "
+                                  "like, and I'll find something."])
+    return responder.recommend(message, frame, outcome.items, notes)
+
+
+def nothing_to_search(grounded: Grounded) -> bool:
+    """A request whose only content is what the catalog cannot use (titles it lacks,
+    people it has no data on): nothing is recommended from nothing."""
+    rest = grounded.frame.model_copy(update={"people": [], "count": None})
+    return bool(grounded.unknown_titles or grounded.frame.people) and not rest.has_constraints()
+
+
+def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem) -> str:
+    """Why `item` was picked, in words that are true of it."""
+    frame = grounded.frame
+    parts = []
+    wanted = describe_frame(frame.model_copy(update={"similar_to": [], "quality": False}),
+                            query=False)
+    if wanted:
+        parts.append(f"fits {wanted}")
+    if frame.query:
+        parts.append(f"among the closest matches to '{frame.query}'")
+    if ranker:
+        parts.append(ranking_phrase(ranker, frame.similar_to, item))
+    return "; ".join(p for p in parts if p)
+
+
+def ranking_phrase(ranker: str, similar_to: Sequence[str],
+                   item: RecommendedItem | None = None) -> str:
+    """How a ranker ordered the picks, said plainly."""
+    if ranker == "similarity" and similar_to:
+        return "liked by the same people as " + " and ".join(similar_to)
+    if ranker == "sasrec":
+        return "suits what you have liked and seen"
+    if ranker == "rating":
+        if item is not None and item.avg_rating is not None:
+            return f"rated {item.avg_rating:.1f} on average by {item.popularity} people"
+        return "highest average rating"
+    if ranker == "popularity" and item is not None:
+        return f"popular: {item.popularity} people in the data " + \
+            ("rated it" if item.avg_rating is not None else "have it")
+    return "popular" if ranker == "popularity" else ""
+
+
+def ranking_basis(ranker: str | None, similar_to: Sequence[str]) -> str:
+    """How a whole list was ordered, for "why did you pick those?"."""
+    return {"similarity": "how close they are to " + " and ".join(similar_to or ["it"]),
+            "sasrec": "how well they suit what you have liked and seen",
+            "rating": "their average rating (shrunk towards the overall mean when few people "
+                      "rated them)",
+            "popularity": "how many people in the data rated them"}.get(ranker or "", "")
+
+
+def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
+    notes = []
+    if grounded.unknown_titles:
+        notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
+    if grounded.frame.people and not facts.has_people:
+        notes.append(answers.people_text(grounded.frame.people, facts.noun))
+    return notes
+
+
+def _nothing_found(facts: CatalogFacts) -> str:
+    return f"I couldn't find that {facts.noun} in this catalog. Could you spell it differently?"
