@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
+from convrec.agent.nlu import lexicon
 from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
 from convrec.agent.nlu.dialogue import asked_facts, in_domain, is_compare, is_explain, is_help
 from convrec.agent.nlu.lexicon import (
@@ -26,6 +27,7 @@ from convrec.agent.nlu.lexicon import (
 )
 from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
+from convrec.agent.nlu.normalise import Vocabulary, normalise, vocabulary_from
 from convrec.agent.nlu.references import Reference, resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
@@ -94,6 +96,7 @@ class SlotExtractor:
         genre_words = {w for g in self.genres for w in GENRE_SYNONYMS.get(g, ())}
         self._count = count_patterns(w for w in genre_words if w.endswith("s"))
         self._vocabulary = STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS
+        self.words = extractor_vocabulary(self.genres)
 
     def titles_in(self, text: str) -> list[str]:
         """Display titles of the catalog titles mentioned in `text`, in text order."""
@@ -110,6 +113,8 @@ class SlotExtractor:
         `shown`: display titles of the agent's last reply, in order, and `focus`: the title
         last talked about, which references ("the second one", "it") name.
         """
+        message = normalise(message, self.words,
+                            [(m.start, m.end) for m in self.index.find(message)]).text
         if is_help(fold(message)):
             return RequestFrame(intent="help")
         message, forced = _substitute(message, resolve_references(fold(message), shown, focus))
@@ -347,3 +352,12 @@ def _off_topic(folded: str, frame: RequestFrame) -> bool:
     if rest.has_constraints() or _QUESTION_LEAD.search(folded) is None:
         return False
     return not in_domain(folded) or not (frame.query or _ASKS_FOR_PICKS.search(folded))
+
+
+def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
+    """The words the extractor keys on, for the normaliser: the catalog's genres with their
+    synonyms, and the cue words of the lexicon."""
+    cues = (lexicon.POPULAR, lexicon.OBSCURE, lexicon.NEGATIONS, lexicon.SEEN, lexicon.LIKE,
+            lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(lexicon.GENRE_HINTS))
+    words = set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS
+    return vocabulary_from(genres, GENRE_SYNONYMS, words.union(*cues))

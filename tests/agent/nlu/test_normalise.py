@@ -14,8 +14,8 @@ from importlib import resources
 import pytest
 
 from convrec.agent.nlu import lexicon
-from convrec.agent.nlu.extractor import SlotExtractor
-from convrec.agent.nlu.normalise import Vocabulary, fold, normalise, vocabulary_from
+from convrec.agent.nlu.extractor import SlotExtractor, extractor_vocabulary
+from convrec.agent.nlu.normalise import Vocabulary, fold, normalise
 from convrec.recsys.catalog import Catalog
 
 PLANNER_SETS = ("dev", "tune", "test", "test2")
@@ -58,10 +58,7 @@ def vocabulary(catalog: Catalog) -> Vocabulary:
 
 
 def _vocabulary(genres) -> Vocabulary:
-    cues = (lexicon.POPULAR, lexicon.OBSCURE, lexicon.NEGATIONS, lexicon.SEEN, lexicon.LIKE,
-            lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(lexicon.GENRE_HINTS))
-    words = set(lexicon.STOPWORDS) | lexicon.REQUEST_WORDS | lexicon.CHAT_WORDS
-    return vocabulary_from(genres, lexicon.GENRE_SYNONYMS, words.union(*cues))
+    return extractor_vocabulary(genres)
 
 
 @pytest.fixture(scope="module")
