@@ -30,6 +30,12 @@ class CatalogFacts:
     size: int
     has_people: bool = False
     noun: str = "film"
+    words: frozenset[str] = frozenset()  # every word of the items' text
+
+    def mentions(self, query: str) -> bool:
+        """Does any word of `query` (or its singular) occur in the items' text?"""
+        found = [w for w in query.lower().split() if len(w) >= 3]
+        return not found or any(w in self.words or w.rstrip("s") in self.words for w in found)
 
     def missing(self, asks: Sequence[Fact]) -> list[str]:
         """Names of the asked facts this catalog does not hold."""
@@ -121,6 +127,11 @@ def explain_text(items: Sequence[str], wanted: str, ranking: str) -> str:
 def not_found_text(titles: Sequence[str], noun: str) -> str:
     quoted = _join([f"'{t}'" for t in titles])
     return f"I couldn't find {quoted} in this catalog of {noun}s."
+
+
+def unsearchable_text(query: str, noun: str) -> str:
+    return (f"No {noun} in this catalog mentions '{query}' in its title, genres or "
+            "description, so I couldn't search for it.")
 
 
 def people_text(people: Sequence[str], noun: str) -> str:

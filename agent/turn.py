@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
+from convrec.agent.answers import unsearchable_text
 from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground
 from convrec.agent.critic import Expectations, Verdict, review, violations
 from convrec.agent.describe import describe_frame
@@ -168,6 +169,11 @@ class Turn:
 
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
+        if frame.query and not self.parts.facts.mentions(frame.query):
+            note = unsearchable_text(frame.query, self.parts.facts.noun)
+            if note not in self.given.notes:
+                self.given = _with_note(self.given, note)
+            frame = frame.model_copy(update={"query": None})
         grounded = ground(frame, self._match_title)
         stated = set(grounded.unknown_titles) <= set(self.reference.unknown_titles)
         if frame.intent == "recommend" and stated and nothing_to_search(grounded):
@@ -347,8 +353,7 @@ def _call_before(deadline: float, fn, *args):
 
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
-    return TurnInput(given.message, given.previous, given.excluded_ids, given.sequence,
-                     given.avoid_genres, given.n, (*given.notes, note))
+    return dataclasses.replace(given, notes=(*given.notes, note))
 
 
 def _recommended(item: CatalogItem, score: float) -> RecommendedItem:

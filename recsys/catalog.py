@@ -8,6 +8,7 @@ user_version` holds CATALOG_VERSION; a catalog of another version is rebuilt by
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -225,6 +226,14 @@ class Catalog:
 
     def all_ids(self) -> list[int]:
         return [r[0] for r in self.execute("SELECT item_id FROM items ORDER BY item_id")]
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every word (lower case) of the items' retrieval text: titles, years, genres and
+        descriptions. What a free-text wish can match literally."""
+        words: set[str] = set()
+        for (text,) in self.execute("SELECT text FROM items"):
+            words.update(re.findall(r"[^\W_]+", text.lower()))
+        return frozenset(words)
 
     def title_rows(self, most_popular: int | None = None) -> list[TitleRow]:
         """Every item's titles in id order, or the `most_popular` items' (most rated first)."""

@@ -47,7 +47,7 @@ def count_patterns(nouns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     noun = _NOUNS + ("|" + _phrase(nouns) if nouns else "")
     before_noun = re.compile(rf"(?<![\w.#-]){_NUMBER}(?![\w.]|,\d)"
                              rf"(?=(?:\s+[\w'-]+){{0,3}}?\s+(?:{noun})\b)")
-    after_verb = re.compile(rf"\b{_ASK}\s+(?:me\s+)?(?:like\s+|about\s+|maybe\s+){_NUMBER}\b")
+    after_verb = re.compile(rf"\b{_ASK}\s+(?:me\s+)?(?:like\s+|about\s+|maybe\s+)?{_NUMBER}\b")
     return before_noun, after_verb, _MORE
 
 

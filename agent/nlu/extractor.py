@@ -27,7 +27,7 @@ from convrec.agent.nlu.lexicon import (
 )
 from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
-from convrec.agent.nlu.normalise import Vocabulary, normalise, vocabulary_from
+from convrec.agent.nlu.normalise import Vocabulary, english_words, normalise, vocabulary_from
 from convrec.agent.nlu.references import Reference, resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
@@ -113,23 +113,27 @@ class SlotExtractor:
         `shown`: display titles of the agent's last reply, in order, and `focus`: the title
         last talked about, which references ("the second one", "it") name.
         """
+        original = fold(message)
         message = normalise(message, self.words,
                             [(m.start, m.end) for m in self.index.find(message)]).text
-        if is_help(fold(message)):
+        if is_help(original) or is_help(fold(message)):
             return RequestFrame(intent="help")
-        message, forced = _substitute(message, resolve_references(fold(message), shown, focus))
+        said = fold(message)  # as written, before references become titles
+        message, forced = _substitute(message, resolve_references(said, shown, focus))
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
         mentions = _merge(forced, self.index.find(message))
         taken = [(m.start, _title_end(folded, m)) for m in mentions]
         unknown = find_unknown_titles(folded, taken, self._explained)
-        item_act = self._item_act(folded, mentions, unknown, shown)
+        item_act = self._item_act(folded, said, mentions, unknown, shown, focus)
         if item_act is not None:
             return item_act
         frame, years = self._request(message, folded, mentions, taken, unknown)
         if _is_feedback(folded, frame, forced):
             return frame.model_copy(update={"intent": "feedback"})
+        if _off_topic(folded, frame):
+            return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
                 folded, frame):
             return self._refine(folded, frame, years, previous)
@@ -138,19 +142,21 @@ class SlotExtractor:
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
         elif years.not_old and not years.found:
             frame = frame.model_copy(update={"year_min": OLD_YEAR_MAX + 1})
-        if not frame.has_constraints() and _is_small_talk(folded) or _off_topic(folded, frame):
+        if not frame.has_constraints() and _is_small_talk(folded):
             return RequestFrame(intent="chat")
         return frame
 
-    def _item_act(self, folded: str, mentions: Sequence[Mention], unknown: Sequence[Name],
-                  shown: Sequence[str]) -> RequestFrame | None:
-        """Compare, explain or info: acts about named (or shown) items, or None."""
+    def _item_act(self, folded: str, said: str, mentions: Sequence[Mention],
+                  unknown: Sequence[Name], shown: Sequence[str], focus: str | None
+                  ) -> RequestFrame | None:
+        """Compare, explain or info: acts about named (or shown) items, or None. `said`:
+        the message before references were replaced by titles."""
         titles = [m.title for m in mentions] + [u.text for u in unknown]
-        if is_compare(folded):
-            titles = titles if len(titles) >= 2 else self._compared(folded, shown) or titles
+        if is_compare(folded) or is_compare(said):
+            titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) >= 2:
                 return RequestFrame(intent="compare", about=titles)
-        if shown and is_explain(folded):
+        if shown and is_explain(said):
             return RequestFrame(intent="explain", about=[m.title for m in mentions])
         rest = _blank(folded, [(m.start, m.end) for m in mentions]
                       + [(u.start, u.end) for u in unknown])
@@ -161,6 +167,9 @@ class SlotExtractor:
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or _UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
+        if not titles and [a for a in asks if a != "rating"] and not in_domain(rest):
+            # "who directed it?", "what's the plot?": about the title last talked about
+            return RequestFrame(intent="info", about=[focus] if focus else [], asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
@@ -169,14 +178,25 @@ class SlotExtractor:
         match = _SIDES.search(folded)
         if match is None:
             return []
+        first, second = (_LEAD_WORDS.sub("", g.strip()).strip() for g in match.groups())
+        numbered = re.fullmatch(r"(?P<stem>.+?)\s*\d", first)
+        if second.isdigit() and numbered:  # "terminator 1 or 2": the same series
+            second = f"{numbered.group('stem')} {second}"
         sides = []
-        for side in (match.group("a"), match.group("b")):
-            side = _LEAD_WORDS.sub("", side.strip()).strip()
+        for side in (first, second):
             if side.isdigit() and 1 <= int(side) <= len(shown):
                 sides.append(shown[int(side) - 1])
             elif side:
-                sides.append(self.canonical_title(side))
+                sides.append(self._title_of(side))
         return sides
+
+    def _title_of(self, phrase: str) -> str:
+        """The catalog title a phrase names on its own ("terminator 1"), else the phrase."""
+        exact = self.canonical_title(phrase)
+        if exact != phrase:
+            return exact
+        found = self.index.find(phrase)
+        return found[0].title if len(found) == 1 else phrase
 
     def _request(self, message: str, folded: str, mentions: Sequence[Mention],
                  taken: list[tuple[int, int]], unknown: Sequence[Name]
@@ -184,7 +204,7 @@ class SlotExtractor:
         """The recommendation frame: every slot read once, each span used by one slot."""
         count, count_spans = find_count(folded, self._count)
         quality, quality_spans = wants_quality(folded)
-        people = find_people(message, taken, self._known)
+        people = find_people(message, taken, self._known, _is_english)
         work = _blank(folded, taken + [(u.start, u.end) for u in unknown]
                       + [(p.start, p.end) for p in people] + count_spans + quality_spans
                       + [m.span() for m in _COMPLIMENT.finditer(folded)])
@@ -361,3 +381,7 @@ def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
             lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(lexicon.GENRE_HINTS))
     words = set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS
     return vocabulary_from(genres, GENRE_SYNONYMS, words.union(*cues))
+
+
+def _is_english(word: str) -> bool:
+    return word in english_words()

@@ -32,6 +32,7 @@ GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Romance": ("romance", "romances", "romantic", "love story", "love stories", "romcom",
                 "rom com", "rom-com", "romcoms", "rom-coms"),
     "Sci-Fi": ("sci-fi", "sci fi", "scifi", "science fiction", "science-fiction", "sf",
+               "sci fy", "sci-fy", "scify", "syfy", "sy fy", "scifis", "sci-fis",
                "space", "futuristic"),
     "Thriller": ("thriller", "thrillers", "suspense", "suspenseful", "thrilling"),
     "War": ("war", "wars", "war movie", "war movies", "war film", "war films", "military"),
@@ -114,6 +115,10 @@ INFO_PATTERNS = (
     r"newer|longer|shorter)\b",
     r"^(?:so |and |ok |hey )?(?:have|did|do) you (?:ever )?(?:heard|hear|seen|see|know)\b",
     r"\bhow (?:popular|good|long|scary|famous|well known|long ago|old|funny) (?:is|was)\b",
+    r"\bwhen(?:'s|s| is| was)\b.*\b(?:from|made|out|released)\b",
+    r"\b(?:year|genres?|released?|release date|ratings?)\b[^.!]*\?\s*$",
+    r"\bwhat(?:'s|s| is) the deal with\b", r"\b(?:thoughts|opinion) on\b",
+    r"\bwhat do you (?:think|know) (?:of|about)\b", r"\bever heard of\b",
     r"^compare\b", r"\bdifference between\b", r"\bwhat(?:'s| is) the (?:year|genre)\b",
     r"\bwhat genres? (?:is|are|does)\b", r"\bis it (?:any )?good\b",
 )

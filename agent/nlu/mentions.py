@@ -47,10 +47,12 @@ _AFTER_CUES = frozenset("was is and or were rocks".split())
 _CUE_BEFORE = re.compile(r"(?:\b(?:aren't|isn't|wasn't|weren't|arent|isnt|wasnt|werent)|"
                          r"\bwho(?:'s|s| is| was| are) in|"
                          r"\bwhich (?:one )?(?:came|come) (?:out )?(?:first|earlier|later)|"
+                         r"\bwho (?:plays|played|stars|starred|directed|is|was)\b.{0,30}\bin|"
                          r"\b(?:other than|instead of|unlike|stuff like|such as))[,:]?\s+$")
 _CUE_AFTER = re.compile(r"\s*(?:fans? here\b|(?:was|is|were|are) (?:so |really |just |"
                         r"absolutely )?(?:incredible|amazing|awesome|brilliant|fantastic|"
-                        r"excellent|a masterpiece|(?:my |the )?(?:fav|favs|favorite|"
+                        r"excellent|a masterpiece|boring|bad|awful|terrible|overrated|lame|"
+                        r"dumb|meh|trash|the worst|horrible|(?:my |the )?(?:fav|favs|favorite|"
                         r"favorites|favourite|favourites|best))\b|about\W*$)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|(?:and|or|nor|&|plus)\s+)$")
 # Titles that are also everyday request words: never taken from a list of titles alone.

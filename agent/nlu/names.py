@@ -34,7 +34,8 @@ _PERSON_CUE = re.compile(r"\b(?:with|starring|featuring|feat\.?|by|directed by|m
 _STRONG_CUE = re.compile(r"\b(?:starring|featuring|feat\.?|by|directed by|made by|director|"
                          r"actor|actress)\s+$")
 _PERSON_NOUN = re.compile(r"^\s*(?:'s\s+)?(?:movies?|films?|flicks?|ones|stuff|pictures?|"
-                          r"classics?|westerns?|comedies|dramas?|thrillers?|sci[- ]?fi)\b")
+                          r"classics?|westerns?|comedies|dramas?|thrillers?|sci[- ]?fi|"
+                          r"horror|action|romance|musicals?)\b")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'.-]*")
 # Cues before a title the user names: liked ("like X"), asked about ("do you have X").
 _TITLE_CUES = re.compile(
@@ -68,13 +69,14 @@ class Name:
     cue: str = ""
 
 
-def find_people(text: str, taken: Sequence[tuple[int, int]], known: Callable[[str], bool]
-                ) -> list[Name]:
+def find_people(text: str, taken: Sequence[tuple[int, int]], known: Callable[[str], bool],
+                common: Callable[[str], bool] = lambda word: True) -> list[Name]:
     """People named in `text` (original case): a capitalised or first-name phrase after
-    "with" / "by" / "starring", or before "movies" / "films" ("Hitchcock films").
+    "with" / "by" / "starring", or before "movies" / "films" ("Hitchcock films"); in lower
+    case, a word that is no common word in those places ("spielberg sci-fi").
 
     `known(word)`: the word means something else to the extractor (a genre, a cue, a
-    common word), so it ends a name.
+    common word), so it ends a name; `common(word)`: an everyday word of the language.
     """
     words = [m for m in _WORD.finditer(text) if not _inside(m.span(), taken)]
     names: list[Name] = []
@@ -88,8 +90,12 @@ def find_people(text: str, taken: Sequence[tuple[int, int]], known: Callable[[st
             noun = _PERSON_NOUN.match(text[end:].lower()) is not None
             capital = all(w.group()[0].isupper() for w in words[i:i + run])
             strong = _STRONG_CUE.search(text[:start].lower()) is not None
-            if (cued and (capital or first in FIRST_NAMES)) or (noun and capital and i > 0) \
-                    or strong or (first in FIRST_NAMES and run >= 2 and (cued or noun or capital)):
+            rare = not any(common(w.group().lower()) for w in words[i:i + run])
+            paired = first in FIRST_NAMES and run >= 2
+            if (cued and (capital or first in FIRST_NAMES or rare)) or strong \
+                    or (noun and (capital and i > 0 or rare)) \
+                    or (paired and (cued or noun or capital or not common(
+                        words[i + 1].group().lower()))):
                 names.append(Name(start, end, text[start:end]))
                 i += run
                 continue

@@ -27,8 +27,13 @@ _ORDINAL = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _ORDINAL_NOUN = re.compile(rf"(?<![\w#])(?:the\s+)?(?P<ord>{_ORDINAL})\s+{_NOUN}(?![\w])")
 # "the second", "the last" at the end of a clause ("why the second?", "loved the last!")
 _ORDINAL_BARE = re.compile(rf"(?<![\w#])the\s+(?P<ord>{_ORDINAL})(?=\s*(?:[.,;!?)]|$|and\b|or\b))")
-# "#3", "number 3", "no. 3", "option 2", "pick 4", "nr 2"
-_NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|pick|item|choice)\s+)"
+# "the first two", "the last two", "both"
+_SEVERAL = re.compile(r"\b(?:the\s+)?(?P<end>first|last)\s+(?P<num>two|three|four|five|2|3|4|5)"
+                      r"(?:\s+(?:ones|movies|films|picks))?\b|\bboth(?: of them)?\b")
+# "the middle one"
+_MIDDLE = re.compile(r"\bthe middle(?: one| movie| film| pick)?\b")
+# "#3", "number 3", "no. 3", "option 2", "nr 2"
+_NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|item|choice)\s+)"
                        r"(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 # the whole list: "those", "these", "them", "all of them", "the list"
 _ALL = re.compile(r"\b(?:like|about|of|pick|picked|choose|chose|recommend|recommended|"
@@ -75,12 +80,24 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
     if shown:
         found += [Reference(m.start("ref"), m.end("ref"), tuple(shown))
                   for m in _ALL.finditer(folded)]
+        found += [Reference(m.start(), m.end(), _several(shown, m)) for m in
+                  _SEVERAL.finditer(folded) if len(shown) >= 2]
+        found += [Reference(m.start(), m.end(), (shown[len(shown) // 2],))
+                  for m in _MIDDLE.finditer(folded)]
     one = focus or (shown[0] if shown else None)
     if one is not None:
         found += [Reference(m.start("ref"), m.end("ref"), (one,)) for m in _ONE.finditer(folded)
                   if not (m.group("cue") in ("is", "was", "in") and m.group("ref") in
                           ("that", "this"))]
     return _without_overlaps(found)
+
+
+def _several(shown: Sequence[str], match: re.Match[str]) -> tuple[str, ...]:
+    raw = match.group("num")
+    if raw is None:  # "both"
+        return tuple(shown[:2])
+    count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    return tuple(shown[-count:] if match.group("end") == "last" else shown[:count])
 
 
 def _nth(shown: Sequence[str], position: int) -> str | None:

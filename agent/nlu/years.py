@@ -38,10 +38,11 @@ _UNTIL = re.compile(rf"{_B}(?:(?:until|till|up to|through|thru|no later than)\s+
                     rf"(?P<b>{_T})\s+(?:or earlier|and earlier|or before|or older))(?!\w)")
 _SINGLE = re.compile(rf"{_B}(?P<a>{_T}){_E}")
 # "not from the 90s", "anything but the 80s", "no 70s stuff", "except 1995"
-_EXCLUDED = re.compile(rf"{_B}(?:not|no|nothing|none|anything but|everything but|except|"
-                       rf"excluding|other than|besides|but not|avoid|without|skip|ni|sin|"
-                       rf"pas|sans|nicht|keine?|ohne)\s+(?:(?:\w+\s+)?(?:made|released|"
-                       rf"set)\s+)?(?:(?:from|in|of|de|des|aus)\s+)?(?P<a>{_T}){_E}")
+_EXCLUDED = re.compile(rf"{_B}(?<!if )(?:not|no|nothing|none|anything but|everything but|except|"
+                       rf"excluding|other than|besides|but not|avoid|without|skip|tired of|"
+                       rf"sick of|isn'?t|wasn'?t|aren'?t|weren'?t|ni|sin|pas|sans|nicht|"
+                       rf"keine?|ohne)\s+(?:[\w']+\s+){{0,3}}?(?:(?:from|form|in|of|de|des|"
+                       rf"aus)\s+)?(?P<a>{_T})(?:\s*(?:or|and|&|/|,)\s*(?P<b>{_T}))?{_E}")
 _NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |very |super |"
                       r"all that |really |as )?(?:old|ancient|dated|vintage)\b|"
                       r"\bnothing (?:too |that |so )?old\b")
@@ -131,6 +132,10 @@ def parse_years(text: str, latest_year: int) -> YearSlots:
             bounds.append(combine(ranges[0], ranges[-1]))
             slots.spans.append(match.span())
         work = _blank(work, slots.spans)
+    if slots.exclude is not None:  # "not 90s, so tired of 90s stuff": no 90s either way
+        low, high = slots.exclude
+        bounds = [(lo, hi) for lo, hi in bounds
+                  if not (lo is not None and hi is not None and low <= lo and hi <= high)]
     if bounds:
         slots.year_min, slots.year_max = _intersect(bounds)
     _relative(work, slots, latest_year)
@@ -141,7 +146,11 @@ def _excluded(text: str, slots: YearSlots) -> str:
     """Read "not from the 90s" into `slots.exclude` and "not so old" into `slots.not_old`;
     the text with those spans blanked."""
     for match in _EXCLUDED.finditer(text):
-        slots.exclude = term_range(match.group("a"))
+        low, high = term_range(match.group("a"))
+        if match.group("b"):
+            other = term_range(match.group("b"))
+            low, high = min(low, other[0]), max(high, other[1])
+        slots.exclude = (low, high)
         slots.spans.append(match.span())
         break
     for match in _NOT_OLD.finditer(text):
