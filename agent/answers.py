@@ -130,8 +130,8 @@ def not_found_text(titles: Sequence[str], noun: str) -> str:
 
 
 def unsearchable_text(query: str, noun: str) -> str:
-    return (f"No {noun} in this catalog mentions '{query}' in its title, genres or "
-            "description, so I couldn't search for it.")
+    return (f"I couldn't find any {noun} in this catalog whose title, genres or description "
+            f"mentions '{query}', so I left it out.")
 
 
 def people_text(people: Sequence[str], noun: str) -> str:

@@ -10,6 +10,12 @@ Labeled sets are JSON lines {"id", "message", "previous": frame or null, "expect
   written while the first draft-checking adapter trained and scored it and the frozen
   extractor once; test2 was written while its successor trained, and first read after
   that adapter was frozen.
+
+The sets predate dialogue acts and the slots added with them, so a planner's frame is graded
+as those labels would have written it (`as_labeled`): help, explain and chat are "chat",
+compare is "info", feedback is a "recommend" request, disliked titles are excluded titles,
+people named are a free-text wish, and slots the labels never had (genres_any, exclude_years, asks, people, count, quality)
+are not graded.
 """
 
 from __future__ import annotations
@@ -26,6 +32,20 @@ from convrec.eval.frame_scoring import FrameScore, score_frames
 
 Plan = Callable[[str, RequestFrame | None], RequestFrame]
 PLANNER_SETS = ("dev", "tune", "test", "test2")
+LABELED_ACTS = {"help": "chat", "explain": "chat", "compare": "info", "feedback": "recommend"}
+UNLABELED_SLOTS = ("genres_any", "exclude_years", "asks", "people", "count", "quality")
+
+
+def as_labeled(frame: RequestFrame) -> RequestFrame:
+    """`frame` in the convention the planner sets were labeled with (see the docstring)."""
+    update: dict = {slot: RequestFrame.model_fields[slot].get_default(call_default_factory=True)
+                    for slot in UNLABELED_SLOTS}
+    update["intent"] = LABELED_ACTS.get(frame.intent, frame.intent)
+    update["exclude_titles"] = [*frame.exclude_titles, *frame.disliked]
+    update["disliked"] = []
+    if frame.people:  # names were a free-text wish then
+        update["query"] = " ".join([*([frame.query] if frame.query else []), *frame.people])
+    return frame.model_copy(update=update)
 
 
 @dataclass(frozen=True)
@@ -99,7 +119,7 @@ def run_bench(plan: Plan, examples: list[LabeledRequest], name: str) -> BenchRes
         start = time.perf_counter()
         predicted.append(plan(example.message, example.previous))
         latencies.append((time.perf_counter() - start) * 1000)
-    score = score_frames(predicted, [e.expected for e in examples])
+    score = score_frames([as_labeled(p) for p in predicted], [e.expected for e in examples])
     return BenchResult(name, score, latencies, examples, predicted)
 
 

@@ -16,7 +16,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
           "nineteen": 19, "twenty": 20, "a dozen": 12, "dozen": 12, "half a dozen": 6,
-          "a couple": 2, "a couple of": 2, "couple of": 2, "a pair of": 2, "a few": 3,
+          "a couple": 2, "a couple of": 2, "couple of": 2, "a pair of": 2,
           "a single": 1, "a handful of": 5, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4,
           "cinco": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "zwei": 2, "drei": 3,
           "vier": 4, "fünf": 5, "funf": 5}

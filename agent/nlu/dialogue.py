@@ -36,11 +36,11 @@ _EXPLAIN = re.compile(
     r"choice|fit|good)\b|\bwhy (?:is|are) .{0,40}\b(?:on there|in the list|on the list|"
     r"there)\b|\breason for\b")
 _FACTS: dict[Fact, re.Pattern[str]] = {
-    "people": re.compile(r"\bwho\b(?!'?s? (?:won|is the president))|\b(?:cast|actor|actors|"
-                         r"actress|star|stars|starring|director|directed|directs|wrote|writer|"
-                         r"composer|music|soundtrack|plays|played|acting)\b"),
-    "plot": re.compile(r"\bwhat(?:'s|s| is| was)?\s+(?:\S+\s+)*?about\b|\b(?:plot|story|"
-                       r"storyline|ending|spoilers?|synopsis|summary|happens|rated r|rated "
+    "people": re.compile(r"\bwho\b(?!'?s? (?:won|is the president))|\b(?:cast|actors?|"
+                         r"actress|starring|director|directed|directs|writer|composer|"
+                         r"soundtrack|plays|played|acting)\b"),
+    "plot": re.compile(r"\bwhat(?:'s|s| is| was)?\s+(?!about\b)(?:\S+\s+)*?about\b|"
+                       r"\b(?:plot|storyline|ending|spoilers?|synopsis|summary|rated r|rated "
                        r"pg|age rating|mpaa|violent|violence|gore|sex scenes?|nudity)\b"),
     "runtime": re.compile(r"\bhow long\b|\b(?:runtime|run time|length|minutes|hours long|"
                           r"duration)\b"),

@@ -74,9 +74,9 @@ _LEAD_WORDS = re.compile(r"^(?:is|was|the movie|the film|number|#|between|compar
 _REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
                           r"something|anything|find|other|others|instead|any|some|looking for|"
                           r"want|need|similar|like (?:it|that|this|those|them))\b")
-_QUESTION_LEAD = re.compile(r"^\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|where|when|"
-                            r"why|how|can you|could you|will you|would you|tell me|do you|are "
-                            r"you|is it|is there|should i|did you)\b")
+_QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|"
+                            r"where|when|why|how|can you|could you|will you|would you|tell me|"
+                            r"do you|are you|is it|is there|should i|did you)\b")
 _ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
                              r"watch|picks?|recs?|any|some)\b")
 _CUE_WORDS = frozenset("""movie movies film films flick flicks watch watched seen saw like
@@ -129,8 +129,8 @@ class SlotExtractor:
         item_act = self._item_act(folded, said, mentions, unknown, shown, focus)
         if item_act is not None:
             return item_act
-        frame, years = self._request(message, folded, mentions, taken, unknown)
-        if _is_feedback(folded, frame, forced):
+        frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        if _is_feedback(folded, frame, forced, seen, previous is not None):
             return frame.model_copy(update={"intent": "feedback"})
         if _off_topic(folded, frame):
             return RequestFrame(intent="chat")
@@ -167,7 +167,8 @@ class SlotExtractor:
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or _UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
-        if not titles and [a for a in asks if a != "rating"] and not in_domain(rest):
+        if not titles and [a for a in asks if a != "rating"] and not in_domain(rest) \
+                and ("?" in folded or _QUESTION_LEAD.search(folded)):
             # "who directed it?", "what's the plot?": about the title last talked about
             return RequestFrame(intent="info", about=[focus] if focus else [], asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
@@ -200,13 +201,13 @@ class SlotExtractor:
 
     def _request(self, message: str, folded: str, mentions: Sequence[Mention],
                  taken: list[tuple[int, int]], unknown: Sequence[Name]
-                 ) -> tuple[RequestFrame, YearSlots]:
-        """The recommendation frame: every slot read once, each span used by one slot."""
+                 ) -> tuple[RequestFrame, YearSlots, list[str]]:
+        """The recommendation frame (every slot read once, each span used by one slot), the
+        years read, and the titles said to be seen."""
         count, count_spans = find_count(folded, self._count)
         quality, quality_spans = wants_quality(folded)
-        people = find_people(message, taken, self._known, _is_english)
         work = _blank(folded, taken + [(u.start, u.end) for u in unknown]
-                      + [(p.start, p.end) for p in people] + count_spans + quality_spans
+                      + count_spans + quality_spans
                       + [m.span() for m in _COMPLIMENT.finditer(folded)])
         years = parse_years(work, self.latest_year)
         work = _blank(work, years.spans)
@@ -217,15 +218,20 @@ class SlotExtractor:
         roles = title_roles(folded, mentions)
         query = soft_query(_blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
+        people = find_people(_blank_like(message, work), taken, self._known, _is_english)
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
+        if query and people:
+            named = {w.lower() for p in people for w in p.text.split()}
+            query = " ".join(w for w in query.split() if w.lower() not in named) or None
+        seen = [m.title for m, r in zip(mentions, roles) if r == "seen"]
         frame = RequestFrame(
             genres=wanted, genres_any=any_of if len(any_of) > 1 else [],
             exclude_genres=[h.value for h in hits if h.negated],
             year_min=years.year_min, year_max=years.year_max, exclude_years=years.exclude,
             similar_to=[m.title for m, r in zip(mentions, roles) if r == "similar"]
             + [t for t, c in cues.items() if c not in _SEEN_CUES],
-            exclude_titles=[m.title for m, r in zip(mentions, roles) if r == "exclude"]
+            exclude_titles=[m.title for m, r in zip(mentions, roles) if r in ("exclude", "seen")]
             + [t for t, c in cues.items() if c in _SEEN_CUES],
             disliked=[m.title for m, r in zip(mentions, roles) if r == "disliked"],
             query=query, popularity=popularity,  # type: ignore[arg-type]
@@ -233,7 +239,7 @@ class SlotExtractor:
         )
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
-        return _without_conflicts(frame), years
+        return _without_conflicts(frame), years, seen
 
     def _explained(self, phrase: str) -> bool:
         """Does a phrase mean something other than a title (genres, years, moods, cues)?"""
@@ -354,15 +360,21 @@ def _merge(forced: Sequence[Mention], found: Sequence[Mention]) -> list[Mention]
     return sorted([*forced, *kept], key=lambda m: m.start)
 
 
-def _is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention]) -> bool:
-    """Only an opinion of items: disliked or seen titles, or a shown item liked ("loved the
-    first one!"), with no request in the message."""
+def _is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
+                 seen: Sequence[str], refining: bool) -> bool:
+    """Only an opinion of items, with no request in the message: titles disliked or seen,
+    or a shown item liked ("loved the first one!"). A liked title named by the user is a
+    seed for picks, not feedback; with a request under way, titles named (not referred
+    to) refine it ("I've seen Forrest Gump already")."""
     others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": []})
     if others.has_constraints() or _REQUEST_CUE.search(folded):
         return False
-    named = {m.title for m in forced}
-    return bool(frame.disliked or frame.exclude_titles
-                or (frame.similar_to and set(frame.similar_to) <= named))
+    referred = {m.title for m in forced}
+    named = {*frame.similar_to, *frame.disliked, *seen} - referred
+    if not set(frame.similar_to) <= referred or set(frame.exclude_titles) - set(seen) \
+            or (refining and named):
+        return False
+    return bool(frame.disliked or seen or frame.similar_to)
 
 
 def _off_topic(folded: str, frame: RequestFrame) -> bool:
@@ -379,9 +391,14 @@ def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
     synonyms, and the cue words of the lexicon."""
     cues = (lexicon.POPULAR, lexicon.OBSCURE, lexicon.NEGATIONS, lexicon.SEEN, lexicon.LIKE,
             lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(lexicon.GENRE_HINTS))
-    words = set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS
+    words = set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS | lexicon.CONTRACTIONS
     return vocabulary_from(genres, GENRE_SYNONYMS, words.union(*cues))
 
 
 def _is_english(word: str) -> bool:
     return word in english_words()
+
+
+def _blank_like(message: str, work: str) -> str:
+    """`message` with the characters blanked in `work` (same length) blanked too."""
+    return "".join(" " if w == " " and m != " " else m for m, w in zip(message, work))

@@ -140,7 +140,8 @@ hehe greetings morning evening afternoon who how appreciate appreciated mind nev
 
 # Words that carry no content for the soft query.
 STOPWORDS = frozenset("""
-fav favs favorite favourite favorites favourites ever otherwise
+fav favs favorite favourite favorites favourites ever otherwise specifically especially
+particularly preferably ideally perhaps
 a an the and or but if then so of to in on at by for with from as into about than too very
 i me my mine we us our you your he she it its they them their this that these those there
 here is are was were be been being am do does did doing done have has had having will would
@@ -181,4 +182,10 @@ recommend recommendation recommendations suggest suggestion suggestions movie mo
 films flick flicks watch something anything show give want looking find more another else
 other options ideas pick similar like instead need any some see should could can would
 what which tonight good best rec recs
+""".split())
+
+# Contractions as people type them without the apostrophe: words, not typos.
+CONTRACTIONS = frozenset("""
+isnt wasnt arent werent dont doesnt didnt cant couldnt wont wouldnt shouldnt havent hasnt
+hadnt im ive id youre youve youd theyre theyve thats whats whos wheres hows theres lets
 """.split())

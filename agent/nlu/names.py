@@ -36,7 +36,7 @@ _STRONG_CUE = re.compile(r"\b(?:starring|featuring|feat\.?|by|directed by|made b
 _PERSON_NOUN = re.compile(r"^\s*(?:'s\s+)?(?:movies?|films?|flicks?|ones|stuff|pictures?|"
                           r"classics?|westerns?|comedies|dramas?|thrillers?|sci[- ]?fi|"
                           r"horror|action|romance|musicals?)\b")
-_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'.-]*")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'-]*")
 # Cues before a title the user names: liked ("like X"), asked about ("do you have X").
 _TITLE_CUES = re.compile(
     r"\b(?P<cue>(?:something|anything|movies?|films?|stuff|more|ones?|others?)\s+(?:like|"
@@ -91,11 +91,10 @@ def find_people(text: str, taken: Sequence[tuple[int, int]], known: Callable[[st
             capital = all(w.group()[0].isupper() for w in words[i:i + run])
             strong = _STRONG_CUE.search(text[:start].lower()) is not None
             rare = not any(common(w.group().lower()) for w in words[i:i + run])
-            paired = first in FIRST_NAMES and run >= 2
+            paired = first in FIRST_NAMES and run >= 2 and not known(words[i + 1].group().lower())
             if (cued and (capital or first in FIRST_NAMES or rare)) or strong \
                     or (noun and (capital and i > 0 or rare)) \
-                    or (paired and (cued or noun or capital or not common(
-                        words[i + 1].group().lower()))):
+                    or paired:
                 names.append(Name(start, end, text[start:end]))
                 i += run
                 continue

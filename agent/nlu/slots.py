@@ -136,8 +136,8 @@ _NEGATED_LIKE = re.compile(r"\b(?:nothing|not|none|no)\s+(?:\w+\s+){0,2}?(?:like
 
 
 def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
-    """What the user means by each mentioned title: liked, not wanted or already seen
-    ("exclude"), or disliked."""
+    """What the user means by each mentioned title: liked, not wanted, already seen, or
+    disliked."""
     roles: list[Role] = []
     previous_end = 0
     for index, mention in enumerate(mentions):
@@ -151,7 +151,7 @@ def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
             role = "similar" if liked else "seen"
         roles.append(role)
         previous_end = mention.end
-    return ["exclude" if r == "seen" else r for r in roles]
+    return roles
 
 
 def _role_before(gap: str) -> Role | None:

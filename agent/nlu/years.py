@@ -41,7 +41,8 @@ _SINGLE = re.compile(rf"{_B}(?P<a>{_T}){_E}")
 _EXCLUDED = re.compile(rf"{_B}(?<!if )(?:not|no|nothing|none|anything but|everything but|except|"
                        rf"excluding|other than|besides|but not|avoid|without|skip|tired of|"
                        rf"sick of|isn'?t|wasn'?t|aren'?t|weren'?t|ni|sin|pas|sans|nicht|"
-                       rf"keine?|ohne)\s+(?:[\w']+\s+){{0,3}}?(?:(?:from|form|in|of|de|des|"
+                       rf"keine?|ohne)\s+(?:(?!(?:older|newer|earlier|later|before|after|than|since|until|prior|"
+                       rf"pre|post)\b)[\w']+\s+){{0,3}}?(?:(?:from|form|in|of|de|des|"
                        rf"aus)\s+)?(?P<a>{_T})(?:\s*(?:or|and|&|/|,)\s*(?P<b>{_T}))?{_E}")
 _NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |very |super |"
                       r"all that |really |as )?(?:old|ancient|dated|vintage)\b|"
