@@ -14,8 +14,8 @@ Labeled sets are JSON lines {"id", "message", "previous": frame or null, "expect
 The sets predate dialogue acts and the slots added with them, so a planner's frame is graded
 as those labels would have written it (`as_labeled`): help, explain and chat are "chat",
 compare is "info", feedback is a "recommend" request, disliked titles are excluded titles,
-people named are a free-text wish, and slots the labels never had (genres_any, exclude_years, asks, people, count, quality)
-are not graded.
+people named are a free-text wish, and slots the labels never had (genres_any,
+exclude_years, asks, people, count, quality) are not graded.
 """
 
 from __future__ import annotations

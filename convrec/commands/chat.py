@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask = subparsers.add_parser("ask", help="ask the agent one question")
     ask.add_argument("message", help="what you would like, e.g. \"some 90s sci-fi\"")
     _agent_options(ask)
-    ask.add_argument("--session", default="cli", help="session id (default: cli)")
+    ask.add_argument("--session", help="continue this session (default: a one-off question "
+                                       "with no memory, forgotten afterwards)")
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
     ask.set_defaults(handler=_ask)
 
@@ -58,7 +59,10 @@ def build(args: argparse.Namespace, settings: Settings):
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     agent = build(args, settings)
-    reply = agent.chat(args.message, args.session, n=args.n)
+    session = args.session or f"ask-{uuid.uuid4().hex}"
+    reply = agent.chat(args.message, session, n=args.n)
+    if args.session is None:
+        agent.store.delete(session)
     if args.json:
         print(json.dumps(reply.to_dict(), indent=2, default=str))
     else:
