@@ -1,0 +1,108 @@
+"""Whole turns of the deterministic agent on the real catalog: what a person reads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from convrec.agent.assemble import build_agent
+from convrec.agent.core import RecAgent
+
+
+@pytest.fixture(scope="module")
+def agent(home, tmp_path_factory) -> RecAgent:
+    return build_agent(home, llm="deterministic",
+                       store=str(tmp_path_factory.mktemp("talk") / "s.sqlite"))
+
+
+def test_help_describes_this_catalog_and_shows_nothing(agent):
+    reply = agent.chat("what can you do?", "help")
+    assert reply.trace.act == "help" and not reply.items
+    assert "Film-Noir" in reply.text and "1922" in reply.text and "1998" in reply.text
+    assert "don't have cast or crew" in reply.text
+
+
+def test_off_topic_gets_a_short_answer_and_no_items(agent):
+    reply = agent.chat("what's the capital of France?", "off")
+    assert reply.trace.act == "chat" and not reply.items and "France" not in reply.text
+
+
+def test_a_reference_picks_the_shown_item(agent):
+    first = agent.chat("some 90s sci-fi please", "ref")
+    second = first.items[1]
+    more = agent.chat("more like the second one", "ref")
+    assert more.items and second.title in more.text
+    assert all(i.id not in {x.id for x in first.items} for i in more.items)
+    info = agent.chat("tell me more about the third one", "ref")
+    assert info.trace.act == "info" and [i.id for i in info.items] == [more.items[2].id]
+
+
+def test_info_gives_the_facts_the_data_has_and_says_what_it_lacks(agent):
+    reply = agent.chat("who directed Fargo?", "info")
+    assert [i.title for i in reply.items] == ["Fargo"]
+    assert "1996" in reply.text and "4.16" in reply.text and "508 people" in reply.text
+    assert "don't have cast or crew" in reply.text
+
+
+def test_compare_says_which_is_rated_higher(agent):
+    reply = agent.chat("which is better, fargo or scream?", "cmp")
+    assert reply.trace.act == "compare" and {i.title for i in reply.items} == {"Fargo",
+                                                                              "Scream"}
+    assert "Fargo is rated higher (4.16 vs 3.44)" in reply.text
+
+
+def test_why_explains_the_real_ranking(agent):
+    agent.chat("90s westerns", "why")
+    reply = agent.chat("why the first one?", "why")
+    assert reply.trace.act == "explain" and not reply.items
+    assert "Western from the 1990s" in reply.text and "how many people" in reply.text
+
+
+def test_hated_goes_to_disliked_and_never_comes_back(agent):
+    reply = agent.chat("I hated Titanic", "hate")
+    assert reply.trace.act == "feedback" and not reply.items
+    profile = agent.profile("hate")
+    titanic = 312
+    assert profile.disliked == [titanic] and titanic not in profile.seen
+    picks = agent.chat("romantic dramas from 1997", "hate")
+    assert picks.items and titanic not in {i.id for i in picks.items}
+
+
+def test_counts_and_plurals(agent):
+    one = agent.chat("just one horror movie please", "count")
+    assert len(one.items) == 1 and one.text.startswith("Here is 1 pick")
+    ten = agent.chat("give me 10 comedies", "count-10")
+    assert len(ten.items) == 10
+
+
+def test_negated_years_and_any_of(agent):
+    reply = agent.chat("action, but nothing from the 90s", "years")
+    assert reply.items and all(not 1990 <= i.year <= 1999 for i in reply.items)
+    reply = agent.chat("a western or a war movie from before 1970", "anyof")
+    assert reply.items and all({"Western", "War"} & set(i.genres) and i.year <= 1969
+                               for i in reply.items)
+
+
+def test_top_rated_ranks_by_the_mean_rating_and_says_so(agent):
+    reply = agent.chat("top rated comedies", "top")
+    ratings = [i.avg_rating for i in reply.items]
+    assert len(ratings) == 5 and min(ratings) >= 4.0
+    assert all(re.search(r"rated \d\.\d on average by \d+ people", i.reason)
+               for i in reply.items)
+
+
+def test_unknown_titles_and_people_are_admitted_not_searched(agent):
+    reply = agent.chat("something like Inception", "unknown")
+    assert "couldn't find 'inception'" in reply.text and not reply.items
+    reply = agent.chat("a comedy with jim carrey", "people")
+    assert "don't have cast or crew data" in reply.text
+    assert reply.items and all("Comedy" in i.genres for i in reply.items)
+    assert all("jim carrey" not in i.reason for i in reply.items)
+
+
+def test_reasons_never_claim_a_history_a_new_user_lacks(agent):
+    reply = agent.chat("something fun from the 80s", "new")
+    assert reply.items
+    for item in reply.items:
+        assert "watched" not in item.reason and "SASRec" not in item.reason
