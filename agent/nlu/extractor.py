@@ -119,7 +119,8 @@ class SlotExtractor:
         if is_help(original) or is_help(fold(message)):
             return RequestFrame(intent="help")
         said = fold(message)  # as written, before references become titles
-        message, forced = _substitute(message, resolve_references(said, shown, focus))
+        named = [m.end for m in self.index.find(message)]
+        message, forced = _substitute(message, resolve_references(said, shown, focus, named))
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
@@ -135,7 +136,7 @@ class SlotExtractor:
         if _off_topic(folded, frame):
             return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
-                folded, frame):
+                said, frame):
             return self._refine(folded, frame, years, previous)
         if years.relative is not None and not years.found:
             low, high = shift_years(None, years.relative, self.latest_year)

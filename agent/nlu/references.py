@@ -36,8 +36,9 @@ _MIDDLE = re.compile(r"\bthe middle(?: one| movie| film| pick)?\b")
 _NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|item|choice)\s+)"
                        r"(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 # the whole list: "those", "these", "them", "all of them", "the list"
-_ALL = re.compile(r"\b(?:like|about|of|pick|picked|choose|chose|recommend|recommended|"
-                  r"suggest|suggested|loved|liked|hated|seen|watched|why)\s+(?:all\s+(?:of\s+)?)?"
+_ALL = re.compile(r"(?<!none of )(?<!not )(?<!no )\b(?:like|about|pick|picked|choose|chose|"
+                  r"recommend|recommended|suggest|suggested|loved|liked|hated|why)\s+"
+                  r"(?:all\s+(?:of\s+)?)?"
                   r"(?P<ref>those(?: ones| movies| films)?|these(?: ones| movies| films)?|"
                   r"them|the list|this list|that list)\b")
 # one item: "it", "that one", "this one", "that", "this movie"
@@ -58,11 +59,13 @@ class Reference:
     titles: tuple[str, ...]
 
 
-def resolve_references(folded: str, shown: Sequence[str], focus: str | None = None
-                       ) -> list[Reference]:
+def resolve_references(folded: str, shown: Sequence[str], focus: str | None = None,
+                       named: Sequence[int] = ()) -> list[Reference]:
     """Every reference in `folded` that names shown titles, in text order, not overlapping.
 
-    An ordinal past the end of the list names nothing (and is left as text).
+    An ordinal past the end of the list names nothing (and is left as text). `named`: where
+    titles the message names end; "it" / "that" after one of them is that title ("I liked
+    Quiz Show, more like that"), so it is left as text.
     """
     if not shown and focus is None:
         return []
@@ -88,7 +91,7 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
     if one is not None:
         found += [Reference(m.start("ref"), m.end("ref"), (one,)) for m in _ONE.finditer(folded)
                   if not (m.group("cue") in ("is", "was", "in") and m.group("ref") in
-                          ("that", "this"))]
+                          ("that", "this")) and not any(end <= m.start() for end in named)]
     return _without_overlaps(found)
 
 
