@@ -33,9 +33,9 @@ class CatalogFacts:
     words: frozenset[str] = frozenset()  # every word of the items' text
 
     def mentions(self, query: str) -> bool:
-        """Does any word of `query` (or its singular) occur in the items' text?"""
+        """Does every word of `query` (or its singular) occur in the items' text?"""
         found = [w for w in query.lower().split() if len(w) >= 3]
-        return not found or any(w in self.words or w.rstrip("s") in self.words for w in found)
+        return all(w in self.words or w.rstrip("s") in self.words for w in found)
 
     def missing(self, asks: Sequence[Fact]) -> list[str]:
         """Names of the asked facts this catalog does not hold."""
@@ -73,8 +73,12 @@ def chat_text(message: str, facts: CatalogFacts) -> str:
     if words & _GREETING_WORDS:
         return (f"Hello! Tell me what you feel like: a genre, a decade, or a {facts.noun} you "
                 "loved.")
-    return (f"I can only help with {facts.noun}s from this catalog, so I can't answer that. "
-            f"Ask me for a genre, a decade, or {facts.noun}s like one you loved.")
+    if "?" in message or message.lower().split()[:1] in (["what"], ["who"], ["how"], ["why"],
+                                                        ["when"], ["where"], ["can"]):
+        return (f"I can only help with {facts.noun}s from this catalog, so I can't answer "
+                f"that. Ask me for a genre, a decade, or {facts.noun}s like one you loved.")
+    return (f"Tell me what you'd like next: a genre, a decade, more {facts.noun}s like one "
+            "you loved, or \"help\" to see what I can do.")
 
 
 def feedback_text(liked: Sequence[str], disliked: Sequence[str], seen: Sequence[str]) -> str:

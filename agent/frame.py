@@ -157,13 +157,13 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
     exclusions accumulate; query and popularity are carried unless `current` sets them;
     `about` is never carried. A genre asked for now is dropped from the exclusions and a
     genre excluded now is dropped from the genres. Any-of genres travel with the genres;
-    an excluded year range goes with the years; count, quality and people are carried
-    unless `current` sets them; disliked titles and asked facts are never carried.
+    an excluded year range narrows the years already asked for ("not from 1997 though");
+    count, quality and people are carried unless `current` sets them; disliked titles and
+    asked facts are never carried.
     """
     if previous is None or not current.refine:
         return current
-    has_years = current.year_min is not None or current.year_max is not None \
-        or current.exclude_years is not None
+    has_years = current.year_min is not None or current.year_max is not None
     names_genres = bool(current.genres or current.genres_any)
     genres = current.genres if names_genres else \
         [g for g in previous.genres if g not in current.exclude_genres]
@@ -187,7 +187,7 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
         popularity=current.popularity or previous.popularity,
         refine=True,
         genres_any=genres_any,
-        exclude_years=current.exclude_years if has_years else previous.exclude_years,
+        exclude_years=current.exclude_years or (None if has_years else previous.exclude_years),
         disliked=current.disliked,
         asks=current.asks,
         people=current.people or previous.people,

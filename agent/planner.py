@@ -22,6 +22,7 @@ from importlib import resources
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from rapidfuzz import fuzz
 
 from convrec.agent.compiler import Grounded
 from convrec.agent.frame import TITLE_SLOTS, RequestFrame, frame_schema
@@ -172,7 +173,8 @@ class DraftCheckingPlanner:
         frame = generate_structured(self.llm, self.messages(request), self.schema,
                                     max_new_tokens=self.max_new_tokens)
         frame = RequestFrame.model_validate(frame.model_dump())
-        return add_to_draft(request.reading.frame, frame) if self.guard else frame
+        return add_to_draft(request.reading.frame, frame, request.message) if self.guard \
+            else frame
 
 
 class ExtractorPlanner:
@@ -212,8 +214,10 @@ def _frame_json(frame: RequestFrame) -> str:
     return json.dumps(frame.compact(), ensure_ascii=False, separators=(",", ":"))
 
 
-def add_to_draft(draft: RequestFrame, frame: RequestFrame) -> RequestFrame:
-    """`draft` plus the titles of `frame` it lacks; `frame` when `draft` read nothing.
+def add_to_draft(draft: RequestFrame, frame: RequestFrame, message: str | None = None
+                 ) -> RequestFrame:
+    """`draft` plus the titles of `frame` it lacks that `message` (when given) spells, near
+    enough; `frame` when `draft` read nothing.
 
     The guard on the tuned planner. The slot extractor is precise on what it reads but
     misses wording it has no rule for; the tuned model reads more kinds of wording but,
@@ -222,7 +226,9 @@ def add_to_draft(draft: RequestFrame, frame: RequestFrame) -> RequestFrame:
     checked against the catalog when the frame is grounded, so those are kept; everything
     else comes from the draft, unless the draft is an empty recommendation ("a movie about
     boxing"), where the model's frame stands. Acts the model was not trained on (help,
-    feedback, compare, explain, chat) keep the draft.
+    feedback, compare, explain, chat) keep the draft. A title the message does not spell
+    (partial similarity below `SPELLED`) is the model's invention ("films similar to it" ->
+    It Happened One Night) and is not added.
     """
     if draft.intent == "recommend" and not draft.has_constraints():
         return frame
@@ -232,7 +238,15 @@ def add_to_draft(draft: RequestFrame, frame: RequestFrame) -> RequestFrame:
     named = {search_key(t) for slot in TITLE_SLOTS for t in slots[slot]}
     for slot in ("about",) if draft.intent == "info" else ("similar_to", "exclude_titles"):
         for title in getattr(frame, slot):
-            if search_key(title) not in named:
+            if search_key(title) not in named and _spelled(title, message):
                 slots[slot].append(title)
                 named.add(search_key(title))
     return RequestFrame.model_validate(slots)
+
+
+SPELLED = 80.0  # rapidfuzz partial_ratio of a title's key against the message's
+
+
+def _spelled(title: str, message: str | None) -> bool:
+    """Does the message spell the title, near enough (typos allowed)?"""
+    return message is None or fuzz.partial_ratio(search_key(title), search_key(message)) >= SPELLED

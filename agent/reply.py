@@ -71,8 +71,10 @@ def nothing_to_search(grounded: Grounded) -> bool:
     return bool(grounded.unknown_titles or grounded.frame.people) and not rest.has_constraints()
 
 
-def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem) -> str:
-    """Why `item` was picked, in words that are true of it."""
+def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem,
+           popular_min: int = 0) -> str:
+    """Why `item` was picked, in words that are true of it ("popular" only from
+    `popular_min` ratings on)."""
     frame = grounded.frame
     parts = []
     wanted = describe_frame(frame.model_copy(update={"similar_to": [], "quality": False}),
@@ -82,12 +84,12 @@ def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem) -> str
     if frame.query:
         parts.append(f"among the closest matches to '{frame.query}'")
     if ranker:
-        parts.append(ranking_phrase(ranker, frame.similar_to, item))
+        parts.append(ranking_phrase(ranker, frame.similar_to, item, popular_min))
     return "; ".join(p for p in parts if p)
 
 
 def ranking_phrase(ranker: str, similar_to: Sequence[str],
-                   item: RecommendedItem | None = None) -> str:
+                   item: RecommendedItem | None = None, popular_min: int = 0) -> str:
     """How a ranker ordered the picks, said plainly."""
     if ranker == "similarity" and similar_to:
         return "liked by the same people as " + " and ".join(similar_to)
@@ -98,8 +100,9 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
             return f"rated {item.avg_rating:.1f} on average by {item.popularity} people"
         return "highest average rating"
     if ranker == "popularity" and item is not None:
-        return f"popular: {item.popularity} people in the data " + \
+        said = f"{item.popularity} people in the data " + \
             ("rated it" if item.avg_rating is not None else "have it")
+        return f"popular: {said}" if item.popularity >= popular_min else said
     return "popular" if ranker == "popularity" else ""
 
 

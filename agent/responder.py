@@ -43,8 +43,8 @@ class Responder:
     def recommend(self, message: str, frame: RequestFrame, items: Sequence[RecommendedItem],
                   notes: Sequence[str] = ()) -> str:
         if not items:
-            return ("I could not find anything that fits " + (describe_frame(frame) or
-                    "that") + ". Try fewer conditions or a wider year range.")
+            return "\n".join(["I could not find anything that fits " + (
+                describe_frame(frame) or "that") + ". Try fewer conditions.", *notes])
         wanted = describe_frame(frame)
         head = "Here is 1 pick" if len(items) == 1 else f"Here are {len(items)} picks"
         fallback = head + (f" for {wanted}." if wanted else ".")

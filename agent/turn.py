@@ -204,7 +204,7 @@ class Turn:
         dropped: list[str] = []
         for label, relaxed in _relaxations(base):
             attempt += 1
-            dropped.append(label)
+            dropped.append(self._outside_catalog(label, base))
             yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
             result = yield from self._execute(attempt, relaxed)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
@@ -213,6 +213,18 @@ class Turn:
                 self.given = _with_note(self.given, f"Nothing matched every condition, so I "
                                                     f"dropped {' and '.join(dropped)}.")
                 return
+
+    def _outside_catalog(self, label: str, frame: RequestFrame) -> str:
+        """The label of a dropped condition, saying so when the years lie outside the
+        catalog's ("from 2005": this catalog ends in 1998)."""
+        facts = self.parts.facts
+        if label != "the years" or facts.year_min is None:
+            return label
+        if (frame.year_min or facts.year_min) > facts.year_max or \
+                (frame.year_max or facts.year_max) < facts.year_min:
+            return (f"the years (this catalog has {facts.noun}s from {facts.year_min} to "
+                    f"{facts.year_max} only)")
+        return label
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -253,7 +265,8 @@ class Turn:
                  for item, score in zip(self._fetch(ids), scores)]
         if frame.intent != "recommend":
             return items
-        return [dataclasses.replace(item, reason=reason(grounded, ranker, item))
+        popular = self.parts.bands.popular_min
+        return [dataclasses.replace(item, reason=reason(grounded, ranker, item, popular))
                 for item in items]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:

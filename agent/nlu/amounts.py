@@ -20,7 +20,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "a single": 1, "a handful of": 5, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4,
           "cinco": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "zwei": 2, "drei": 3,
           "vier": 4, "fünf": 5, "funf": 5}
-_NUMBER = r"(?P<n>\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _WORDS if w != "one"),
+_NUMBER = r"(?P<n>\d{1,3}|" + "|".join(sorted((re.escape(w) for w in _WORDS if w != "one"),
                                               key=len, reverse=True)) + ")"
 _NOUNS = (r"movies?|films?|flicks?|picks?|recommendations?|recs?|suggestions?|titles?|"
           r"options?|ones|things|peliculas?|pelis|filme?")
@@ -60,8 +60,8 @@ def find_count(folded: str, patterns: Sequence[re.Pattern[str]]
                 continue
             raw = match.group("n")
             value = int(raw) if raw.isdigit() else _WORDS[raw]
-            if 1 <= value <= MAX_COUNT:
-                return value, [match.span("n")]
+            if value >= 1:
+                return min(value, MAX_COUNT), [match.span("n")]
     one = _ONE.search(folded)
     if one:
         return 1, [one.span()]

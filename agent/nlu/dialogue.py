@@ -29,7 +29,7 @@ _COMPARE = re.compile(
     r"i watch|should i (?:watch|pick|see))\b|\bas good as\b|\bbetter than\b|"
     r"\bor\b.*\b(?:which|cant decide|can't decide|better)\b")
 _EXPLAIN = re.compile(
-    r"\bwhy (?:did you |do you |would you |have you )?(?:pick|picked|choose|chose|chosen|"
+    r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
     r"recommend|recommended|suggest|suggested|show|include|included|put)\b|"
     r"^\W*(?:but |and |so |ok |hmm )?why\b(?! not\b)|\bhow did you (?:choose|pick|decide|"
     r"come up)\b|\bwhat makes (?:it|that|this|those|these|them|#|number|the)\b.*\b(?:pick|"

@@ -198,7 +198,10 @@ class SlotExtractor:
         if exact != phrase:
             return exact
         found = self.index.find(phrase)
-        return found[0].title if len(found) == 1 else phrase
+        if len(found) != 1:
+            return phrase
+        numbers = set(re.findall(r"\d+", phrase)) - set(re.findall(r"\d+", found[0].title))
+        return phrase if numbers else found[0].title  # "toy story 2" is not Toy Story
 
     def _request(self, message: str, folded: str, mentions: Sequence[Mention],
                  taken: list[tuple[int, int]], unknown: Sequence[Name]

@@ -118,6 +118,8 @@ INFO_PATTERNS = (
     r"\bwhen(?:'s|s| is| was)\b.*\b(?:from|made|out|released)\b",
     r"\b(?:year|genres?|released?|release date|ratings?)\b[^.!]*\?\s*$",
     r"\bwhat(?:'s|s| is) the deal with\b", r"\b(?:thoughts|opinion) on\b",
+    r"\bhow (?:is|was|well is|well was)\b.*\brated\b", r"\bhow many (?:people|users|ratings)\b",
+    r"\bis (?:it|that|this)\b.*\?\s*$",
     r"\bwhat do you (?:think|know) (?:of|about)\b", r"\bever heard of\b",
     r"^compare\b", r"\bdifference between\b", r"\bwhat(?:'s| is) the (?:year|genre)\b",
     r"\bwhat genres? (?:is|are|does)\b", r"\bis it (?:any )?good\b",
@@ -130,18 +132,21 @@ thanks thank thx ty cheers you a lot so much very many cool great nice awesome p
 okay alright bye goodbye see ya later for now how are is it going doing today who what can do
 lol haha hahaha hehe greetings appreciate sounds fine yes yeah yep no nope sure the your name
 oh ah hmm um please that's that thats all help me tell about yourself bot dear friend buddy
-pal again much appreciated love it this i needed all set never mind nevermind
+pal again much appreciated love it this i needed all set never mind nevermind merci
+beaucoup danke schon schön gracias muchas mate thnks thanx thanks! cya ciao adios tschuss
+tschüss bye-bye goodnight gn ttyl vielen dank
 """.split())
 # ...but these words alone are not a conversation opener worth a chat reply by themselves.
 CHAT_REQUIRED = frozenset("""
 hi hello hey heya hiya howdy yo sup thanks thank thx ty cheers bye goodbye lol haha hahaha
 hehe greetings morning evening afternoon who how appreciate appreciated mind nevermind
+merci danke gracias thnks thanx cya ciao adios tschuss tschüss goodnight ttyl
 """.split()) | {"what can", "can you"}
 
 # Words that carry no content for the soft query.
 STOPWORDS = frozenset("""
 fav favs favorite favourite favorites favourites ever otherwise specifically especially
-particularly preferably ideally perhaps
+particularly preferably ideally perhaps among directed guy guys mate dude bro lol haha
 a an the and or but if then so of to in on at by for with from as into about than too very
 i me my mine we us our you your he she it its they them their this that these those there
 here is are was were be been being am do does did doing done have has had having will would

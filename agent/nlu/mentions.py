@@ -38,7 +38,7 @@ _WORD = re.compile(r"[a-z0-9]+|&")
 _CUES = frozenset("""
 like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
 of not except hated hate called named titled movie film besides did does directed starred
-starring remake sequel prequel whats hows vs versus have got
+starring remake sequel prequel whats hows vs versus have got rated rate rates rating ratings
 """.split())
 _TO_CUES = frozenset("similar compared close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.

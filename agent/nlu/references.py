@@ -44,10 +44,16 @@ _ALL = re.compile(r"(?<!none of )(?<!not )(?<!no )\b(?:like|about|pick|picked|ch
 # one item: "it", "that one", "this one", "that", "this movie"
 _ONE = re.compile(r"\b(?P<cue>like|about|of|pick|picked|choose|chose|recommend|recommended|"
                   r"suggest|suggested|loved|love|liked|hated|hate|disliked|seen|saw|watched|"
-                  r"in|directed|made|is|was|why|into|enjoyed|enjoy|adored)\s+"
+                  r"in|directed|made|is|was|why|into|enjoyed|enjoy|adored|rated|rate|"
+                  r"about|watch|recommend|suggest|from|out|has|have)\s+"
                   r"(?P<ref>it|that one|this one|that movie|this movie|that film|this film|"
                   r"that|this)(?=\s*(?:[.,;!?)]|$|\b(?:and|but|so|too|either|already|again|"
                   r"though|any|a lot|please|pls|lol|haha)\b))")
+
+
+# a question about one item: "is it any good?", "does that one have ratings?"
+_ASKED = re.compile(r"\b(?:is|was|does|did|has|how is|how was|what is|what's|whats)\s+"
+                    r"(?P<ref>it|that one|this one|that movie|this movie|that film)\b")
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,13 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
         found += [Reference(m.start(), m.end(), (shown[len(shown) // 2],))
                   for m in _MIDDLE.finditer(folded)]
     one = focus or (shown[0] if shown else None)
+    named = [*named, *(r.end for r in found)]  # "the 2nd one - is it any good?"
     if one is not None:
         found += [Reference(m.start("ref"), m.end("ref"), (one,)) for m in _ONE.finditer(folded)
                   if not (m.group("cue") in ("is", "was", "in") and m.group("ref") in
                           ("that", "this")) and not any(end <= m.start() for end in named)]
+        found += [Reference(m.start("ref"), m.end("ref"), (one,))
+                  for m in _ASKED.finditer(folded) if not any(end <= m.start() for end in named)]
     return _without_overlaps(found)
 
 
