@@ -106,6 +106,16 @@ def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
 
 
 def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
+    rated = [i for i in items if i.avg_rating is not None]
+    if len(items) > 2:  # "best of those": the list, best rated first
+        order = sorted(items, key=lambda i: -(i.avg_rating or 0.0)) if facts.has_ratings \
+            else sorted(items, key=lambda i: -i.popularity)
+        lines = [_facts_line(item, facts) for item in order]
+        if facts.has_ratings and rated:
+            best = max(rated, key=lambda i: i.avg_rating or 0.0)
+            lines.insert(0, f"Of these, {best.title} has the highest average rating "
+                            f"({best.avg_rating:.2f}).")
+        return "\n".join(lines)
     lines = [_facts_line(item, facts) for item in items]
     if len(items) == 2:
         a, b = items

@@ -176,13 +176,13 @@ class RecAgent:
         return reply
 
 
-def _focus(state: SessionState) -> str | None:
-    """The title the last turn talked about, when it was not a list of picks ("tell me
-    about Fargo" -> "who directed it?")."""
+def _focus(state: SessionState) -> tuple[str, ...]:
+    """The titles the last turn talked about, when it was not a list of picks ("tell me
+    about Fargo" -> "who directed it?", "compare X and Y" -> "which is better?")."""
     last = state.recent[-1].frame if state.recent else None
     if not last or last.get("intent", "recommend") == "recommend":
-        return None
+        return ()
     for slot in ("about", "similar_to", "disliked", "exclude_titles"):
         if last.get(slot):
-            return str(last[slot][0])
-    return None
+            return tuple(str(t) for t in last[slot])
+    return ()

@@ -26,7 +26,7 @@ class Planner(Protocol):
 
 class Extractor(Protocol):
     def extract(self, message: str, previous: RequestFrame | None = None,
-                shown: Sequence[str] = (), focus: str | None = None) -> RequestFrame: ...
+                shown: Sequence[str] = (), focus: Sequence[str] = ()) -> RequestFrame: ...
 
 
 AMBIGUOUS_MIN_CONFIDENCE = 0.9
@@ -48,7 +48,7 @@ class AgentParts:
 
     def read(self, message: str, previous: RequestFrame | None = None,
              match: TitleMatcher | None = None, shown: Sequence[str] = (),
-             focus: str | None = None) -> Reading:
+             focus: Sequence[str] = ()) -> Reading:
         """The one reading of a message a turn makes: the extractor's frame, grounded.
         `shown`/`focus`: the titles last shown and last talked about, for references."""
         frame = self.extractor.extract(message, previous, shown, focus)

@@ -29,6 +29,7 @@ class Outcome:
     items: Sequence[RecommendedItem]
     explained: Sequence[str] = ()  # titles an explanation is about
     explanation: tuple[str, str] = ("", "")  # (what was asked for, how it was ranked)
+    wish_dropped: bool = False  # a free-text wish no item's text mentions was left out
 
 
 def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: Responder,
@@ -58,17 +59,19 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
                                       "like and I'll explain my picks."])
         return "\n".join([*notes, answers.explain_text(outcome.explained,
                                                        *outcome.explanation)])
-    if not outcome.items and nothing_to_search(grounded):
+    if not outcome.items and nothing_to_search(grounded, outcome.wish_dropped):
         return "\n".join([*notes, f"Tell me a genre, a decade or another {facts.noun} you "
                                   "like, and I'll find something."])
     return responder.recommend(message, frame, outcome.items, notes)
 
 
-def nothing_to_search(grounded: Grounded) -> bool:
+def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
     """A request whose only content is what the catalog cannot use (titles it lacks,
-    people it has no data on): nothing is recommended from nothing."""
+    people it has no data on, a wish no item mentions): nothing is recommended from
+    nothing."""
     rest = grounded.frame.model_copy(update={"people": [], "count": None})
-    return bool(grounded.unknown_titles or grounded.frame.people) and not rest.has_constraints()
+    cannot = grounded.unknown_titles or grounded.frame.people or wish_dropped
+    return bool(cannot) and not rest.has_constraints()
 
 
 def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem,

@@ -60,7 +60,7 @@ class TurnInput:
     n: int
     notes: Sequence[str] = ()
     shown: Sequence[int] = ()  # the list last shown, in order ("the second one")
-    focus: str | None = None  # the title last talked about ("it")
+    focus: Sequence[str] = ()  # the titles last talked about ("it", "which is better?")
 
 
 @dataclass
@@ -81,6 +81,7 @@ class Turn:
     final: Attempt | None = None
     reply: ReplyStep | None = None
     reading: Reading | None = field(default=None, init=False)
+    wish_dropped: bool = field(default=False, init=False)
     _titles: dict[str, tuple[int | None, str | None]] = field(default_factory=dict, init=False)
     _rows: dict[int, CatalogItem] = field(default_factory=dict, init=False)
 
@@ -136,7 +137,8 @@ class Turn:
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==
-                                  "recommend" and not nothing_to_search(self.final.grounded)):
+                                  "recommend" and not nothing_to_search(self.final.grounded,
+                                                                         self.wish_dropped)):
             yield from self._relax()
 
     def _plan(self, attempt: int, request: PlanRequest, fallback: bool
@@ -170,13 +172,16 @@ class Turn:
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
         if frame.query and not self.parts.facts.mentions(frame.query):
-            note = unsearchable_text(frame.query, self.parts.facts.noun)
-            if note not in self.given.notes:
-                self.given = _with_note(self.given, note)
+            if frame.query == self.reference.frame.query:  # the user's wish, not the LLM's
+                note = unsearchable_text(frame.query, self.parts.facts.noun)
+                if note not in self.given.notes:
+                    self.given = _with_note(self.given, note)
+                self.wish_dropped = True
             frame = frame.model_copy(update={"query": None})
         grounded = ground(frame, self._match_title)
         stated = set(grounded.unknown_titles) <= set(self.reference.unknown_titles)
-        if frame.intent == "recommend" and stated and nothing_to_search(grounded):
+        if frame.intent == "recommend" and stated and nothing_to_search(grounded,
+                                                                         self.wish_dropped):
             return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
@@ -295,10 +300,17 @@ class Turn:
             return self._reply_text(final, Responder(None, responder.find_titles))
 
     def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
-        outcome = Outcome(final.frame, final.grounded, final.items)
+        notes = self.given.notes
+        wanted = final.frame.count or self.given.n
+        if final.frame.intent == "recommend" and 0 < len(final.items) < wanted \
+                and self.given.shown:
+            notes = (*notes, f"(Only {len(final.items)} left: I don't repeat what I've "
+                             "already shown you.)")
+        outcome = Outcome(final.frame, final.grounded, final.items,
+                          wish_dropped=self.wish_dropped)
         if final.frame.intent == "explain":
             outcome = self._explanation(outcome)
-        return reply_text(outcome, self.given.message, self.given.notes,
+        return reply_text(outcome, self.given.message, notes,
                           responder or self.parts.responder, self.parts.facts)
 
     def _explanation(self, outcome: Outcome) -> Outcome:
@@ -342,6 +354,9 @@ def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
         dropped = genres.pop()
         frame = frame.model_copy(update={"genres": list(genres)})
         yield f"the genre {dropped}", frame
+    if frame.similar_to:
+        frame = frame.model_copy(update={"similar_to": []})
+        yield "the titles you named", frame
 
 
 def _call_before(deadline: float, fn, *args):

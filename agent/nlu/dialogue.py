@@ -9,8 +9,10 @@ and no word of the domain).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from convrec.agent.frame import Fact
+from convrec.agent.frame import Fact, RequestFrame
+from convrec.agent.nlu.mentions import Mention
 
 _HELP = re.compile(
     r"^\W*(?:help|\?+|commands?|menu|options|instructions|usage)\W*$|"
@@ -19,6 +21,8 @@ _HELP = re.compile(
     r"\bwhat (?:kind of |sort of )?(?:stuff|things|questions) can i (?:ask|say|do)\b|"
     r"\bwhat (?:commands|options) (?:are there|do you have)\b|\bwhat are you able\b|"
     r"\bwhat (?:genres|kinds of (?:movies|films)) (?:do you|can you)\b|"
+    r"\bhow many (?:movies|films|titles|items|things) (?:do you|are there|you got|have you|"
+    r"can you|in (?:the|your|this))|"
     r"\bque puedes hacer\b|\bcomo funciona\b|\bque (?:peux|sais)[- ]tu faire\b|"
     r"\bcomment (?:ca|cela) marche\b|\bwas kannst du\b|\bwie funktioniert\b|\bhilfe\b|"
     r"\bayuda\b|\baide\b")
@@ -27,7 +31,11 @@ _COMPARE = re.compile(
     r"\bwhich (?:one |is |was |would |should |of (?:them|these|those|the two) )?"
     r"(?:is |was |one is )?(?:better|best|worse|more popular|rated higher|higher rated|"
     r"i watch|should i (?:watch|pick|see))\b|\bas good as\b|\bbetter than\b|"
-    r"\bor\b.*\b(?:which|cant decide|can't decide|better)\b")
+    r"\bor\b.*\b(?:which|cant decide|can't decide|better)\b|"
+    r"\bwhich (?:one|of (?:them|these|those|the two))\s+(?:has|is|got|gets)\b.*"
+    r"\b(?:better|higher|best|more|highest|most)\b|"
+    r"\b(?:top|best|highest|most highly)[- ]rated (?:among|of) (?:those|these|them)\b|"
+    r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b")
 _EXPLAIN = re.compile(
     r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
     r"recommend|recommended|suggest|suggested|show|include|included|put)\b|"
@@ -55,6 +63,22 @@ _DOMAIN = re.compile(
     r"picks?|recs?|show me|give me|gimme|looking for|in the mood|mood for|more|another|"
     r"others?|similar|genres?|seen|saw|peli\w*|pelicula\w*|filme?|cine|kino|ones?|"
     r"list|options?|titles?)\b")
+# A question whether the catalog has a title, or for its facts ("do you have X?").
+UNKNOWN_ASKED = re.compile(r"\b(?:do you have|have you got|you got|is there|in there|in the "
+                            r"catalog|what year|when did|come out|came out|how many ratings|"
+                            r"rating|how good is|tell me about)\b")
+# A short question after a question about an item: "and pulp fiction?", "what about heat?"
+FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok and)\b[^.!]{0,60}"
+                        r"\??\s*$")
+# Asking for picks: a message with one of these is a request, not only feedback.
+REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
+                          r"something|anything|find|other|others|instead|any|some|looking for|"
+                          r"want|need|similar|like (?:it|that|this|those|them))\b")
+QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|"
+                            r"where|when|why|how|can you|could you|will you|would you|tell me|"
+                            r"do you|are you|is it|is there|should i|did you)\b")
+ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
+                             r"watch|picks?|recs?|any|some)\b")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|heya|hiya|howdy|yo|sup|good (?:morning|evening|"
                        r"afternoon)|hola|bonjour|salut|hallo|servus|thanks?|thank you|thx|ty|"
                        r"cheers|merci|gracias|danke)\b")
@@ -92,3 +116,29 @@ def in_domain(folded: str) -> bool:
 
 def is_greeting(folded: str) -> bool:
     return _GREETING.search(folded) is not None
+
+
+def is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
+                 seen: Sequence[str], refining: bool) -> bool:
+    """Only an opinion of items, with no request in the message: titles disliked or seen,
+    or a shown item liked ("loved the first one!"). A liked title named by the user is a
+    seed for picks, not feedback; with a request under way, titles named (not referred
+    to) refine it ("I've seen Forrest Gump already")."""
+    others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": []})
+    if others.has_constraints() or REQUEST_CUE.search(folded):
+        return False
+    referred = {m.title for m in forced}
+    named = {*frame.similar_to, *frame.disliked, *seen} - referred
+    if not set(frame.similar_to) <= referred or set(frame.exclude_titles) - set(seen) \
+            or (refining and named):
+        return False
+    return bool(frame.disliked or seen or frame.similar_to)
+
+
+def is_off_topic(folded: str, frame: RequestFrame) -> bool:
+    """A question or command with nothing of the domain in it ("what's the capital of
+    France?", "tell me a joke"): chit-chat, not a search for its words."""
+    rest = frame.model_copy(update={"query": None})
+    if rest.has_constraints() or QUESTION_LEAD.search(folded) is None:
+        return False
+    return not in_domain(folded) or not (frame.query or ASKS_FOR_PICKS.search(folded))

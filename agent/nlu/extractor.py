@@ -16,7 +16,18 @@ from collections.abc import Sequence
 from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
 from convrec.agent.nlu import lexicon
 from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
-from convrec.agent.nlu.dialogue import asked_facts, in_domain, is_compare, is_explain, is_help
+from convrec.agent.nlu.dialogue import (
+    FOLLOW_UP,
+    QUESTION_LEAD,
+    UNKNOWN_ASKED,
+    asked_facts,
+    in_domain,
+    is_compare,
+    is_explain,
+    is_feedback,
+    is_help,
+    is_off_topic,
+)
 from convrec.agent.nlu.lexicon import (
     CHAT_REQUIRED,
     CHAT_WORDS,
@@ -59,10 +70,6 @@ _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |wa
                          r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
-# A question whether the catalog has a title, or for its facts ("do you have X?").
-_UNKNOWN_ASKED = re.compile(r"\b(?:do you have|have you got|you got|is there|in there|in the "
-                            r"catalog|what year|when did|come out|came out|how many ratings|"
-                            r"rating|how good is|tell me about)\b")
 _SEEN_CUES = frozenset({"seen", "watched"})
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
 _SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compare)\s*,?\s*)"
@@ -70,15 +77,6 @@ _SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compar
                     r"(?P<b>[a-z0-9' &:-]{1,40}?)(?=\s*(?:[,.;!?]|$|\bwhich\b|\bcant\b|"
                     r"\bcan't\b|\bfor me\b))")
 _LEAD_WORDS = re.compile(r"^(?:is|was|the movie|the film|number|#|between|compare|ok|so)\s+")
-# Asking for picks: a message with one of these is a request, not only feedback.
-_REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
-                          r"something|anything|find|other|others|instead|any|some|looking for|"
-                          r"want|need|similar|like (?:it|that|this|those|them))\b")
-_QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|"
-                            r"where|when|why|how|can you|could you|will you|would you|tell me|"
-                            r"do you|are you|is it|is there|should i|did you)\b")
-_ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
-                             r"watch|picks?|recs?|any|some)\b")
 _CUE_WORDS = frozenset("""movie movies film films flick flicks watch watched seen saw like
 liked love loved please pls plz thanks stuff ones one something anything some any more less
 older newer recent old new good great best top rated popular obscure from before after since
@@ -107,11 +105,12 @@ class SlotExtractor:
         return self.index.titles.get(search_key(title), title)
 
     def extract(self, message: str, previous: RequestFrame | None = None,
-                shown: Sequence[str] = (), focus: str | None = None) -> RequestFrame:
+                shown: Sequence[str] = (), focus: Sequence[str] = ()) -> RequestFrame:
         """The frame for `message`; with `previous`, the effective frame after a refinement.
 
-        `shown`: display titles of the agent's last reply, in order, and `focus`: the title
-        last talked about, which references ("the second one", "it") name.
+        `shown`: display titles of the agent's last reply, in order, and `focus`: the titles
+        last talked about; references ("the second one", "it") name them, and follow-ups
+        ("which is better?", "and Fargo?") ask about them.
         """
         original = fold(message)
         message = normalise(message, self.words,
@@ -120,7 +119,8 @@ class SlotExtractor:
             return RequestFrame(intent="help")
         said = fold(message)  # as written, before references become titles
         named = [m.end for m in self.index.find(message)]
-        message, forced = _substitute(message, resolve_references(said, shown, focus, named))
+        message, forced = _substitute(message, resolve_references(
+            said, shown, focus[0] if focus else None, named))
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
@@ -131,9 +131,9 @@ class SlotExtractor:
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
-        if _is_feedback(folded, frame, forced, seen, previous is not None):
+        if is_feedback(folded, frame, forced, seen, previous is not None):
             return frame.model_copy(update={"intent": "feedback"})
-        if _off_topic(folded, frame):
+        if is_off_topic(folded, frame):
             return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
@@ -148,30 +148,34 @@ class SlotExtractor:
         return frame
 
     def _item_act(self, folded: str, said: str, mentions: Sequence[Mention],
-                  unknown: Sequence[Name], shown: Sequence[str], focus: str | None
+                  unknown: Sequence[Name], shown: Sequence[str], focus: Sequence[str]
                   ) -> RequestFrame | None:
         """Compare, explain or info: acts about named (or shown) items, or None. `said`:
         the message before references were replaced by titles."""
         titles = [m.title for m in mentions] + [u.text for u in unknown]
-        if is_compare(folded) or is_compare(said):
+        rest = _blank(folded, [(m.start, m.end) for m in mentions]
+                      + [(u.start, u.end) for u in unknown])
+        if is_compare(rest):  # the titles blanked: "As Good As It Gets" compares nothing
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
+            if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
+                titles = list(dict.fromkeys([*focus, *titles]))
             if len(titles) >= 2:
                 return RequestFrame(intent="compare", about=titles)
         if shown and is_explain(said):
             return RequestFrame(intent="explain", about=[m.title for m in mentions])
-        rest = _blank(folded, [(m.start, m.end) for m in mentions]
-                      + [(u.start, u.end) for u in unknown])
         asks = asked_facts(rest)
         if mentions:
             question = self._is_question(folded, mentions) or (
                 bool(asks) and len(folded.split()) <= 12 and not in_domain(rest))
         else:  # only titles the catalog lacks: a question about them, unless it also asks
-            question = bool(unknown) and (bool(asks) or _UNKNOWN_ASKED.search(folded)
+            question = bool(unknown) and (bool(asks) or UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
         if not titles and [a for a in asks if a != "rating"] and not in_domain(rest) \
-                and ("?" in folded or _QUESTION_LEAD.search(folded)):
+                and ("?" in folded or QUESTION_LEAD.search(folded)):
             # "who directed it?", "what's the plot?": about the title last talked about
-            return RequestFrame(intent="info", about=[focus] if focus else [], asks=asks)
+            return RequestFrame(intent="info", about=list(focus[:1]), asks=asks)
+        if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
+            return RequestFrame(intent="info", about=titles, asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
@@ -362,32 +366,6 @@ def _merge(forced: Sequence[Mention], found: Sequence[Mention]) -> list[Mention]
     """Forced mentions first; found ones that overlap none of them, in text order."""
     kept = [m for m in found if all(m.end <= f.start or m.start >= f.end for f in forced)]
     return sorted([*forced, *kept], key=lambda m: m.start)
-
-
-def _is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
-                 seen: Sequence[str], refining: bool) -> bool:
-    """Only an opinion of items, with no request in the message: titles disliked or seen,
-    or a shown item liked ("loved the first one!"). A liked title named by the user is a
-    seed for picks, not feedback; with a request under way, titles named (not referred
-    to) refine it ("I've seen Forrest Gump already")."""
-    others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": []})
-    if others.has_constraints() or _REQUEST_CUE.search(folded):
-        return False
-    referred = {m.title for m in forced}
-    named = {*frame.similar_to, *frame.disliked, *seen} - referred
-    if not set(frame.similar_to) <= referred or set(frame.exclude_titles) - set(seen) \
-            or (refining and named):
-        return False
-    return bool(frame.disliked or seen or frame.similar_to)
-
-
-def _off_topic(folded: str, frame: RequestFrame) -> bool:
-    """A question or command with nothing of the domain in it ("what's the capital of
-    France?", "tell me a joke"): chit-chat, not a search for its words."""
-    rest = frame.model_copy(update={"query": None})
-    if rest.has_constraints() or _QUESTION_LEAD.search(folded) is None:
-        return False
-    return not in_domain(folded) or not (frame.query or _ASKS_FOR_PICKS.search(folded))
 
 
 def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:

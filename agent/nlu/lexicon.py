@@ -50,7 +50,8 @@ POPULAR = ("popular", "well known", "well-known", "famous", "mainstream", "block
            "everybody knows", "everyone's seen", "everybody's seen", "everyone has heard of",
            "everyone loves", "everybody loves", "crowd favorite", "crowd favorites",
            "crowd favourite", "crowd favourites", "widely known", "household name")
-OBSCURE = ("hidden gem", "hidden gems", "obscure", "underrated", "under-rated",
+OBSCURE = ("hidden gem", "hidden gems", "obscure", "underrated", "under-rated", "least popular",
+           "least known", "least watched", "least rated",
            "lesser known", "lesser-known", "little known", "little-known", "unknown",
            "less mainstream", "less popular", "less known", "off the beaten path",
            "nobody has heard of", "no one has heard of", "not many people", "under the radar",

@@ -41,6 +41,9 @@ _ALL = re.compile(r"(?<!none of )(?<!not )(?<!no )\b(?:like|about|pick|picked|ch
                   r"(?:all\s+(?:of\s+)?)?"
                   r"(?P<ref>those(?: ones| movies| films)?|these(?: ones| movies| films)?|"
                   r"them|the list|this list|that list)\b")
+# the whole list as a set to choose from: "best of those", "which of these", "among them"
+_AMONG = re.compile(r"(?<!none )(?<!most )(?<!some )(?<!any )(?<!all )\b(?:among|of|out of)\s+"
+                    r"(?P<ref>those|these|them|the list|this list)\b")
 # one item: "it", "that one", "this one", "that", "this movie"
 _ONE = re.compile(r"\b(?P<cue>like|about|of|pick|picked|choose|chose|recommend|recommended|"
                   r"suggest|suggested|loved|love|liked|hated|hate|disliked|seen|saw|watched|"
@@ -88,7 +91,7 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
             found.append(Reference(match.start(), match.end(), (title,)))
     if shown:
         found += [Reference(m.start("ref"), m.end("ref"), tuple(shown))
-                  for m in _ALL.finditer(folded)]
+                  for pattern in (_ALL, _AMONG) for m in pattern.finditer(folded)]
         found += [Reference(m.start(), m.end(), _several(shown, m)) for m in
                   _SEVERAL.finditer(folded) if len(shown) >= 2]
         found += [Reference(m.start(), m.end(), (shown[len(shown) // 2],))

@@ -28,7 +28,7 @@ def test_references_name_the_item_shown_at_that_place(extractor, message, slot, 
 
 
 def test_it_names_the_title_last_talked_about(extractor):
-    frame = extractor.extract("who directed it?", None, SHOWN, focus="Fargo")
+    frame = extractor.extract("who directed it?", None, SHOWN, focus=["Fargo"])
     assert frame.intent == "info" and frame.about == ["Fargo"] and frame.asks == ["people"]
 
 
