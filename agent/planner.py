@@ -33,13 +33,18 @@ log = logging.getLogger(__name__)
 
 SYSTEM_PROMPT = """You turn a film request into a JSON frame for a recommender.
 Slots (leave a slot empty unless the message says it):
-intent: recommend, info (a question about named films) or chat (greeting, thanks).
-genres: genres the films must have; exclude_genres: genres to avoid. Genres: {genres}.
-year_min, year_max: years asked for ("90s" = 1990-1999, "before 1970" = max 1969).
-similar_to: films the user liked; exclude_titles: films seen or not wanted;
-about: films asked about. query: other wishes in a few words ("heist", "about a shark").
-popularity: popular or obscure. refine: true when the message changes the previous request;
-then write the whole updated request."""
+intent: recommend, info (a question about named films), compare (two named films), explain
+(why films were picked), feedback (only an opinion: "I hated X", "seen it"), help, or chat
+(greeting, thanks, off-topic).
+genres: genres the films must all have; genres_any: any of them will do ("a western or a war
+movie"); exclude_genres: genres to avoid. Genres: {genres}.
+year_min, year_max: years asked for ("90s" = 1990-1999, "before 1970" = max 1969);
+exclude_years: [first, last] years not wanted ("not from the 80s" = [1980, 1989]).
+similar_to: films the user liked; exclude_titles: films seen or not wanted; disliked: films
+the user disliked; about: films asked about. query: other wishes in a few words ("heist").
+people: actors or directors named. count: how many films (1-20). quality: true for "top
+rated" / "the best". popularity: popular or obscure. refine: true when the message changes
+the previous request; then write the whole updated request."""
 
 # The tuned planner's format (agent/data/planner_adapter): this one line, no demonstrations,
 # and the slot extractor's reading of the message as a draft to check and correct.
