@@ -95,7 +95,7 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
                    item: RecommendedItem | None = None, popular_min: int = 0) -> str:
     """How a ranker ordered the picks, said plainly."""
     if ranker == "similarity" and similar_to:
-        return "liked by the same people as " + " and ".join(similar_to)
+        return "often chosen by the same people as " + " and ".join(similar_to)
     if ranker == "sasrec":
         return "suits what you have liked and seen"
     if ranker == "rating":
