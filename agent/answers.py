@@ -31,15 +31,17 @@ class CatalogFacts:
     has_people: bool = False
     noun: str = "film"
     words: frozenset[str] = frozenset()  # every word of the items' text
+    has_descriptions: bool = False
 
     def mentions(self, query: str) -> bool:
         """Does every word of `query` (or its singular) occur in the items' text?"""
         found = [w for w in query.lower().split() if len(w) >= 3]
-        return all(w in self.words or w.rstrip("s") in self.words for w in found)
+        return bool(found) and all(w in self.words or w.rstrip("s") in self.words
+                                   for w in found)
 
     def missing(self, asks: Sequence[Fact]) -> list[str]:
         """Names of the asked facts this catalog does not hold."""
-        held = {"rating"} if self.has_ratings else set()
+        held = {"rating", "count"} if self.has_ratings else {"count"}
         if self.has_people:
             held.add("people")
         return [_MISSING[f] for f in asks if f not in held]
@@ -105,6 +107,11 @@ def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
     return "\n".join(lines)
 
 
+def count_text(count: int, wanted: str, facts: CatalogFacts) -> str:
+    return f"This catalog has {count:,} {wanted}." if count != 1 else \
+        f"This catalog has 1 {facts.noun} that fits: {wanted}."
+
+
 def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
     rated = [i for i in items if i.avg_rating is not None]
     if len(items) > 2:  # "best of those": the list, best rated first
@@ -143,9 +150,13 @@ def not_found_text(titles: Sequence[str], noun: str) -> str:
     return f"I couldn't find {quoted} in this catalog of {noun}s."
 
 
-def unsearchable_text(query: str, noun: str) -> str:
-    return (f"I couldn't find any {noun} in this catalog whose title, genres or description "
-            f"mentions '{query}', so I left it out.")
+def unsearchable_text(query: str, facts: CatalogFacts, maybe_person: bool = False) -> str:
+    fields = "title, genres or description" if facts.has_descriptions else "title or genres"
+    text = (f"I couldn't find any {facts.noun} in this catalog whose {fields} mention "
+            f"'{query[:60]}', so I left it out.")
+    if maybe_person and not facts.has_people:
+        text += " If that is a person: I don't have cast or crew data."
+    return text
 
 
 def people_text(people: Sequence[str], noun: str) -> str:
@@ -157,11 +168,15 @@ def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
     genres = ", ".join(item.genres) or "no listed genre"
     year = f"from {item.year}" if item.year else "of unknown year"
     if not facts.has_ratings:
-        return f"{item.title} is {genres}, {year}; {item.popularity} people in the data have it."
-    line = f"{item.title} is {genres}, {year}; {item.popularity} people rated it"
+        return f"{item.title} is {genres}, {year}; {_people(item.popularity)} in the data have it."
+    line = f"{item.title} is {genres}, {year}; {_people(item.popularity)} rated it"
     if item.avg_rating is not None:
         line += f", {item.avg_rating:.2f} on average"
     return line + "."
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
 
 
 def _join(names: Sequence[str]) -> str:

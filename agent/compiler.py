@@ -10,7 +10,7 @@ popularity). Item ids are filled in by the program; the LLM never sees them.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from convrec.agent.frame import RequestFrame
@@ -89,6 +89,9 @@ def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
 def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
     """The tool calls that answer a grounded frame."""
     frame = grounded.frame
+    if frame.intent == "info" and "count" in frame.asks and not grounded.about_ids:
+        args = _filter_args(grounded, replace(context, avoid_genres=()))  # count them all
+        return [PlanStep(names.FILTER_ITEMS, args)] if args else []
     if frame.intent in ("info", "compare"):
         return [PlanStep(names.ITEM_INFO, {"item_ids": list(grounded.about_ids)})] \
             if grounded.about_ids else []
@@ -128,7 +131,8 @@ def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
     if grounded.similar_ids:
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "similarity",
                                             "item_ids": list(grounded.similar_ids)})
-    if grounded.frame.quality and context.has_ratings:
+    if (grounded.frame.quality or grounded.frame.popularity == "obscure") and context.has_ratings:
+        # "hidden gems": of the lesser known, the best rated (not the most rated)
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "rating"})
     if grounded.frame.popularity == "popular" or not context.has_history:
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "popularity"})

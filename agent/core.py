@@ -163,7 +163,9 @@ class RecAgent:
         update = ProfileUpdate(
             liked=grounded.similar_ids,
             disliked=tuple(i for i in grounded.disliked_ids if i not in grounded.similar_ids),
-            seen=(*grounded.similar_ids, *grounded.exclude_ids),
+            # a title named as liked was watched; one of the picks just shown was not
+            seen=(*(i for i in grounded.similar_ids if i not in opened.state.last_shown),
+                  *grounded.exclude_ids),
             genres=tuple(frame.genres) if request else (),
             exclude_genres=tuple(frame.exclude_genres),
         )

@@ -33,12 +33,14 @@ def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True)
     if frame.query and query:
         head = f"{head} ({frame.query})" if head else frame.query
     years = describe_years(frame.year_min, frame.year_max)
-    if head or years:
+    if head or years or frame.exclude_genres or frame.exclude_years or frame.similar_to:
         parts.append(" ".join(p for p in (head or noun, years) if p))
     if frame.exclude_years:
         parts.append("not " + describe_years(*frame.exclude_years))
     if frame.exclude_genres:
         parts.append("not " + " or ".join(frame.exclude_genres))
     if frame.similar_to:
-        parts.append("like " + " and ".join(frame.similar_to))
+        named = list(frame.similar_to[:3]) + ([f"{len(frame.similar_to) - 3} more"]
+                                              if len(frame.similar_to) > 3 else [])
+        parts.append("like " + " and ".join(named))
     return ", ".join(parts)

@@ -40,7 +40,8 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
   and not treated as watched-and-liked.
 - asks: facts asked about an item beyond what the catalog may hold ("people": who is in
   it / who directed it, "plot": what it is about, "runtime": how long it is, "rating": is
-  it any good), so the reply can say plainly what it does not know.
+  it any good, "count": how many items there are), so the reply can say plainly what it
+  does not know, or count the items that meet the frame's conditions.
 - people: names of people asked for ("something with Tom Hanks", "Hitchcock films").
 - count: how many items the user asked for (1-20; "give me 10", "just one"); None: default.
 - quality: true for "top rated" / "the best": rank by the mean rating the data gives.
@@ -71,7 +72,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 Intent = Literal["recommend", "info", "compare", "explain", "feedback", "help", "chat"]
-Fact = Literal["people", "plot", "runtime", "rating"]
+Fact = Literal["people", "plot", "runtime", "rating", "count"]
 Popularity = Literal["popular", "obscure"]
 
 OLD_YEAR_MAX = 1969
@@ -158,8 +159,8 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
     `about` is never carried. A genre asked for now is dropped from the exclusions and a
     genre excluded now is dropped from the genres. Any-of genres travel with the genres;
     an excluded year range narrows the years already asked for ("not from 1997 though");
-    count, quality and people are carried unless `current` sets them; disliked titles and
-    asked facts are never carried.
+    count and quality are carried unless `current` sets them; people (which the reply
+    answers once), disliked titles and asked facts are never carried.
     """
     if previous is None or not current.refine:
         return current
@@ -187,13 +188,23 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
         popularity=current.popularity or previous.popularity,
         refine=True,
         genres_any=genres_any,
-        exclude_years=current.exclude_years or (None if has_years else previous.exclude_years),
+        exclude_years=current.exclude_years or _still_excluded(previous.exclude_years, current),
         disliked=current.disliked,
         asks=current.asks,
-        people=current.people or previous.people,
+        people=current.people,
         count=current.count or previous.count,
         quality=current.quality or previous.quality,
     )
+
+
+def _still_excluded(excluded: tuple[int, int] | None, current: RequestFrame
+                    ) -> tuple[int, int] | None:
+    """A range excluded before stays excluded unless the new years lie inside it."""
+    if excluded is None:
+        return None
+    low = current.year_min if current.year_min is not None else excluded[0] - 1
+    high = current.year_max if current.year_max is not None else excluded[1] + 1
+    return None if excluded[0] <= low and high <= excluded[1] else excluded
 
 
 def shift_years(previous: RequestFrame | None, direction: Literal["older", "newer"],

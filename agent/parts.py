@@ -61,7 +61,8 @@ def catalog_facts(toolkit: Toolkit) -> CatalogFacts:
     years = arrays.years[arrays.exists & (arrays.years >= 0)]
     return CatalogFacts(catalog.genres, int(years.min()) if years.size else None,
                         int(years.max()) if years.size else None, catalog.has_ratings,
-                        len(catalog), words=catalog.vocabulary())
+                        len(catalog), words=catalog.vocabulary(),
+                        has_descriptions=catalog.has_descriptions())
 
 
 def popularity_bands(popularity: np.ndarray) -> PopularityBands:

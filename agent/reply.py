@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from convrec.agent import answers
 from convrec.agent.answers import CatalogFacts
 from convrec.agent.compiler import Grounded
-from convrec.agent.describe import describe_frame
+from convrec.agent.describe import describe_frame, describe_years
 from convrec.agent.frame import RequestFrame
 from convrec.agent.responder import Responder
 from convrec.agent.trace import RecommendedItem
@@ -30,6 +30,7 @@ class Outcome:
     explained: Sequence[str] = ()  # titles an explanation is about
     explanation: tuple[str, str] = ("", "")  # (what was asked for, how it was ranked)
     wish_dropped: bool = False  # a free-text wish no item's text mentions was left out
+    counted: int | None = None  # the answer to "how many ...?"
 
 
 def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: Responder,
@@ -47,6 +48,9 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
                                      grounded.frame.exclude_titles)
         return "\n".join([*notes, body]) if grounded.similar_ids or grounded.disliked_ids \
             or grounded.exclude_ids else "\n".join(notes or ["Noted."])
+    if act == "info" and outcome.counted is not None:
+        return "\n".join([*notes, answers.count_text(outcome.counted, _counted(frame, facts),
+                                                      facts)])
     if act == "info":
         body = answers.info_text(outcome.items, frame.asks, facts) if outcome.items else ""
         return "\n".join(p for p in [*notes, body] if p) or _nothing_found(facts)
@@ -84,8 +88,10 @@ def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem,
                             query=False)
     if wanted:
         parts.append(f"fits {wanted}")
-    if frame.query:
-        parts.append(f"among the closest matches to '{frame.query}'")
+    said = [w for w in frame.query.lower().split() if len(w) >= 3] if frame.query else []
+    text = f"{item.title} {' '.join(item.genres)}".lower()
+    if said and any(w in text for w in said):  # true of this item, not just of the search
+        parts.append(f"its title or genres mention '{frame.query}'")
     if ranker:
         parts.append(ranking_phrase(ranker, frame.similar_to, item, popular_min))
     return "; ".join(p for p in parts if p)
@@ -95,7 +101,9 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
                    item: RecommendedItem | None = None, popular_min: int = 0) -> str:
     """How a ranker ordered the picks, said plainly."""
     if ranker == "similarity" and similar_to:
-        return "often chosen by the same people as " + " and ".join(similar_to)
+        named = list(similar_to[:2]) + ([f"{len(similar_to) - 2} more"]
+                                        if len(similar_to) > 2 else [])
+        return "often chosen by the same people as " + " and ".join(named)
     if ranker == "sasrec":
         return "suits what you have liked and seen"
     if ranker == "rating":
@@ -103,7 +111,8 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
             return f"rated {item.avg_rating:.1f} on average by {item.popularity} people"
         return "highest average rating"
     if ranker == "popularity" and item is not None:
-        said = f"{item.popularity} people in the data " + \
+        people = "1 person" if item.popularity == 1 else f"{item.popularity} people"
+        said = f"{people} in the data " + \
             ("rated it" if item.avg_rating is not None else "have it")
         return f"popular: {said}" if item.popularity >= popular_min else said
     return "popular" if ranker == "popularity" else ""
@@ -116,6 +125,17 @@ def ranking_basis(ranker: str | None, similar_to: Sequence[str]) -> str:
             "rating": "their average rating (shrunk towards the overall mean when few people "
                       "rated them)",
             "popularity": "how many people in the data rated them"}.get(ranker or "", "")
+
+
+def _counted(frame: RequestFrame, facts: CatalogFacts) -> str:
+    """What was counted: "Horror films from the 1990s, not Comedy"."""
+    genres = " ".join(frame.genres) or " or ".join(frame.genres_any)
+    head = " ".join(p for p in (genres, f"{facts.noun}s",
+                                describe_years(frame.year_min, frame.year_max)) if p)
+    rest = describe_frame(frame.model_copy(update={"genres": [], "genres_any": [],
+                                                   "year_min": None, "year_max": None}),
+                          query=False).split(", ")[1:]
+    return ", ".join([head, *rest])
 
 
 def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:

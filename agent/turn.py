@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -93,7 +94,7 @@ class Turn:
 
     def run(self) -> Iterator[Step]:
         started = time.perf_counter()
-        shown = [item.display_title for item in self._fetch(self.given.shown)]
+        shown = [item.label() for item in self._fetch(self.given.shown)]  # "Cape Fear (1962)"
         self.reading = self.parts.read(self.given.message, self.given.previous,
                                        self._match_title, shown, self.given.focus)
         yield from self._attempts()
@@ -173,7 +174,8 @@ class Turn:
                  ) -> Iterator[Step]:
         if frame.query and not self.parts.facts.mentions(frame.query):
             if frame.query == self.reference.frame.query:  # the user's wish, not the LLM's
-                note = unsearchable_text(frame.query, self.parts.facts.noun)
+                note = unsearchable_text(frame.query, self.parts.facts,
+                                         _capitalised(frame.query, self.given.message))
                 if note not in self.given.notes:
                     self.given = _with_note(self.given, note)
                 self.wish_dropped = True
@@ -185,7 +187,8 @@ class Turn:
             return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
-        for event in execute(self.parts.toolkit, plan, self._new_bus(), attempt):
+        bus = self.parts.toolkit.new_bus() if _counts(frame) else self._new_bus()
+        for event in execute(self.parts.toolkit, plan, bus, attempt):
             if isinstance(event, ToolStep):
                 yield event
             else:
@@ -306,8 +309,10 @@ class Turn:
                 and self.given.shown:
             notes = (*notes, f"(Only {len(final.items)} left: I don't repeat what I've "
                              "already shown you.)")
+        counted = len(final.execution.bus) if final.execution else self.parts.facts.size
         outcome = Outcome(final.frame, final.grounded, final.items,
-                          wish_dropped=self.wish_dropped)
+                          wish_dropped=self.wish_dropped,
+                          counted=counted if _counts(final.frame) else None)
         if final.frame.intent == "explain":
             outcome = self._explanation(outcome)
         return reply_text(outcome, self.given.message, notes,
@@ -382,6 +387,16 @@ def _call_before(deadline: float, fn, *args):
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
     return dataclasses.replace(given, notes=(*given.notes, note))
+
+
+def _counts(frame: RequestFrame) -> bool:
+    """"how many horror films?": a question answered by counting the catalog."""
+    return frame.intent == "info" and "count" in frame.asks and not frame.about
+
+
+def _capitalised(words: str, message: str) -> bool:
+    """Is some word of `words` capitalised in `message` ("I love Hitchcock")?"""
+    return any(re.search(rf"\b{re.escape(w.capitalize())}\b", message) for w in words.split())
 
 
 def _recommended(item: CatalogItem, score: float) -> RecommendedItem:

@@ -227,6 +227,10 @@ class Catalog:
     def all_ids(self) -> list[int]:
         return [r[0] for r in self.execute("SELECT item_id FROM items ORDER BY item_id")]
 
+    def has_descriptions(self) -> bool:
+        """Does any item have a description?"""
+        return bool(self.execute("SELECT 1 FROM items WHERE description != '' LIMIT 1"))
+
     def vocabulary(self) -> frozenset[str]:
         """Every word (lower case) of the items' retrieval text: titles, years, genres and
         descriptions. What a free-text wish can match literally."""

@@ -71,7 +71,9 @@ def find_count(folded: str, patterns: Sequence[re.Pattern[str]]
 _QUALITY = re.compile(
     r"\b(?:top|highest|best|well|highly|critically|most highly|higher)[- ]rated\b|"
     r"\b(?:the )?(?:very )?best\b(?! (?:friend|friends|of luck|wishes|man|part|buddy|bud))|"
-    r"\bgreatest\b|\bacclaimed\b|\bmasterpieces?\b|\bmust[- ]sees?\b|\b(?:the )?good ones\b|"
+    r"\btop (?!\d|rated|of\b|\w+ \d)\b|\bgreatest\b|\bacclaimed\b|\bmasterpieces?\b|"
+    r"\bmust[- ]sees?\b|\b(?:the )?good ones\b|"
+    r"\b(?:rated|rating|ratings) (?:above|over|at least|higher than|of at least) \d|"
     r"\bonly (?:the )?good\b|\bgreat ones\b|\bof all time\b|\bfive[- ]star\b|\b5[- ]star\b|"
     r"\bbest reviewed\b|\bhighest scor\w*\b|\bpeople (?:really )?(?:liked|loved)\b|"
     r"\bmejor(?:es)? valorad\w*\b|\blas mejores\b|\bles meilleurs?\b|\bmieux notes?\b|"

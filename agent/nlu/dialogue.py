@@ -21,8 +21,7 @@ _HELP = re.compile(
     r"\bwhat (?:kind of |sort of )?(?:stuff|things|questions) can i (?:ask|say|do)\b|"
     r"\bwhat (?:commands|options) (?:are there|do you have)\b|\bwhat are you able\b|"
     r"\bwhat (?:genres|kinds of (?:movies|films)) (?:do you|can you)\b|"
-    r"\bhow many (?:movies|films|titles|items|things) (?:do you|are there|you got|have you|"
-    r"can you|in (?:the|your|this))|"
+
     r"\bque puedes hacer\b|\bcomo funciona\b|\bque (?:peux|sais)[- ]tu faire\b|"
     r"\bcomment (?:ca|cela) marche\b|\bwas kannst du\b|\bwie funktioniert\b|\bhilfe\b|"
     r"\bayuda\b|\baide\b")
@@ -53,6 +52,8 @@ _FACTS: dict[Fact, re.Pattern[str]] = {
                        r"pg|age rating|mpaa|violent|violence|gore|sex scenes?|nudity)\b"),
     "runtime": re.compile(r"\bhow long\b|\b(?:runtime|run time|length|minutes|hours long|"
                           r"duration)\b"),
+    "count": re.compile(r"\bhow many\b(?!\s+(?:people|users|ratings|times|stars|hours|"
+                        r"minutes))|\bnumber of (?:movies|films|titles|items)\b"),
     "rating": re.compile(r"\b(?:any good|good\?|worth (?:it|watching|a watch|seeing)|rating|"
                          r"rated|ratings|score|reviews?|how good|is it good|recommended)\b"),
 }
@@ -79,6 +80,13 @@ QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|
                             r"do you|are you|is it|is there|should i|did you)\b")
 ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
                              r"watch|picks?|recs?|any|some)\b")
+# Praise of an item: "loved it", "the first one sounds great".
+LIKED = re.compile(r"\b(?:lov\w*|lik\w*|enjoy\w*|adore\w*|great|awesome|amazing|fav\w*|"
+                   r"brilliant|fantastic|best|perfect|good|cool|nice|sounds good)\b")
+# Thanks or goodbye, even with more words around it.
+CLOSING = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|good bye|see you|"
+                     r"merci|au revoir|gracias|adios|danke|tschuss|ciao|that's all|that is all|"
+                     r"we'll go with|we will go with|i'll go with|i will go with)\b")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|heya|hiya|howdy|yo|sup|good (?:morning|evening|"
                        r"afternoon)|hola|bonjour|salut|hallo|servus|thanks?|thank you|thx|ty|"
                        r"cheers|merci|gracias|danke)\b")
@@ -132,7 +140,7 @@ def is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
     if not set(frame.similar_to) <= referred or set(frame.exclude_titles) - set(seen) \
             or (refining and named):
         return False
-    return bool(frame.disliked or seen or frame.similar_to)
+    return bool(frame.disliked or seen or (frame.similar_to and LIKED.search(folded)))
 
 
 def is_off_topic(folded: str, frame: RequestFrame) -> bool:

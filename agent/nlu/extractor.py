@@ -17,6 +17,7 @@ from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_
 from convrec.agent.nlu import lexicon
 from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
 from convrec.agent.nlu.dialogue import (
+    CLOSING,
     FOLLOW_UP,
     QUESTION_LEAD,
     UNKNOWN_ASKED,
@@ -71,6 +72,8 @@ _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |wa
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 _SEEN_CUES = frozenset({"seen", "watched"})
+# A question about "it" that names no title: about the title last talked about.
+_ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
 _SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compare)\s*,?\s*)"
                     r"(?P<a>[a-z0-9' &:-]{1,40}?)\s+(?:or|vs\.?|versus|and)\s+"
@@ -131,9 +134,15 @@ class SlotExtractor:
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        if not mentions and "count" in asked_facts(folded):  # "how many horror films?"
+            frame = self._refine(folded, frame, years, previous) if previous and \
+                self._refines(said, frame) else frame
+            return frame.model_copy(update={"intent": "info", "asks": ["count"],
+                                            "refine": False})
         if is_feedback(folded, frame, forced, seen, previous is not None):
             return frame.model_copy(update={"intent": "feedback"})
-        if is_off_topic(folded, frame):
+        if is_off_topic(folded, frame) or (CLOSING.search(folded) and not frame.model_copy(
+                update={"query": None}).has_constraints()):
             return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
@@ -155,24 +164,31 @@ class SlotExtractor:
         titles = [m.title for m in mentions] + [u.text for u in unknown]
         rest = _blank(folded, [(m.start, m.end) for m in mentions]
                       + [(u.start, u.end) for u in unknown])
-        if is_compare(rest):  # the titles blanked: "As Good As It Gets" compares nothing
+        said_rest = _blank(said, [(m.start, m.end) for m in self.index.find(said)])
+        if is_compare(rest) or is_compare(said_rest):  # titles blanked: "As Good As It Gets"
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
                 titles = list(dict.fromkeys([*focus, *titles]))
+            if not titles and shown:  # "which one is best rated?" after a list
+                titles = list(shown)
             if len(titles) >= 2:
                 return RequestFrame(intent="compare", about=titles)
         if shown and is_explain(said):
             return RequestFrame(intent="explain", about=[m.title for m in mentions])
         asks = asked_facts(rest)
         if mentions:
-            question = self._is_question(folded, mentions) or (
+            question = self._is_question(folded, mentions) or _only_titles_asked(rest) or (
                 bool(asks) and len(folded.split()) <= 12 and not in_domain(rest))
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
-        if not titles and [a for a in asks if a != "rating"] and not in_domain(rest) \
+        if not titles and [a for a in asks if a not in ("rating", "count")] \
+                and not in_domain(rest) \
                 and ("?" in folded or QUESTION_LEAD.search(folded)):
             # "who directed it?", "what's the plot?": about the title last talked about
+            return RequestFrame(intent="info", about=list(focus[:1]), asks=asks)
+        if not titles and focus and _ABOUT_IT.search(folded) and (
+                "?" in folded or QUESTION_LEAD.search(folded)):  # "and what genre is it?"
             return RequestFrame(intent="info", about=list(focus[:1]), asks=asks)
         if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
             return RequestFrame(intent="info", about=titles, asks=asks)
@@ -384,3 +400,8 @@ def _is_english(word: str) -> bool:
 def _blank_like(message: str, work: str) -> str:
     """`message` with the characters blanked in `work` (same length) blanked too."""
     return "".join(" " if w == " " and m != " " else m for m, w in zip(message, work))
+
+
+def _only_titles_asked(rest: str) -> bool:
+    """Nothing but titles and a question mark ("3rd?", "Fargo?")."""
+    return "?" in rest and not re.search(r"[a-z0-9]", rest)

@@ -88,6 +88,12 @@ SPANISH = Language(
         "western": "western(s), del oeste, de vaqueros, vaqueros",
     },
     phrases={
+        "the first one": "la primera, el primero, la 1a, el 1o",
+        "the second one": "la segunda, el segundo", "the third one": "la tercera, el tercero",
+        "the fourth one": "la cuarta, el cuarto", "the fifth one": "la quinta, el quinto",
+        "the last one": "la última, el último",
+        "why did you pick": "por qué elegiste, por qué escogiste, por qué",
+        "do you have": "tienes, tenéis, hay",
         "like": "como, parecida(s) a, parecido(s) a, similar(es) a, del estilo de, "
                 "al estilo de, estilo, que se parezca(n) a, que se parecen a, tipo",
         "similar": "parecida(s), parecido(s), similar(es)",
@@ -125,7 +131,7 @@ SPANISH = Language(
         "also": "también", "more": "más", "watch": "ver", "another": "otra, otro",
         "other": "otras, otros", "tonight": "esta noche", "today": "hoy", "my": "mi, mis",
         "i": "yo", "already": "ya", "seen": "visto, vista(s), vistos", "saw": "vi",
-        "what year is": "de qué año es", "who directed": "quién dirigió",
+        "what year is": "de qué año es, en qué año salió", "who directed": "quién dirigió",
         "tell me about": "háblame de, cuéntame de, cuéntame sobre", "is": "es", "music": "música",
     },
     nouns="película(s), peli(s), film(s), filme(s), cine",
@@ -176,6 +182,13 @@ FRENCH = Language(
         "western": "western(s), de cowboys, de cow-boys",
     },
     phrases={
+        "the first one": "le premier, la première", "the second one": "le deuxième, "
+        "la deuxième, le second, la seconde", "the third one": "le troisième, la troisième",
+        "the fourth one": "le quatrième, la quatrième", "the fifth one": "le cinquième, "
+        "la cinquième", "the last one": "le dernier, la dernière",
+        "why did you pick": "pourquoi as-tu choisi, pourquoi avez-vous choisi, pourquoi",
+        "when is it from": "il date de quand, elle date de quand, de quelle année",
+        "do you have": "as-tu, avez-vous",
         "like": "comme, similaire(s) à, semblable(s) à, dans le style de, dans le genre de, "
                 "du style de, du genre de, qui ressemble(nt) à, proche(s) de",
         "similar": "similaire(s), semblable(s), du même genre",
@@ -265,6 +278,12 @@ GERMAN = Language(
         "western": "western, cowboyfilm(e)",
     },
     phrases={
+        "the first one": "der erste, die erste, das erste, den ersten",
+        "the second one": "der zweite, die zweite, das zweite, den zweiten",
+        "the third one": "der dritte, die dritte, das dritte, den dritten",
+        "the last one": "der letzte, die letzte, das letzte, den letzten",
+        "how good is": "wie gut ist", "why did you pick": "warum hast du, warum",
+        "only": "nur", "do you have": "hast du, gibt es",
         "like": "wie, ähnlich wie, so wie, ähnlich zu, im stil von, im stile von, "
                 "vergleichbar mit",
         "similar": "ähnlich*, vergleichbare", "how old is": "wie alt ist",

@@ -99,14 +99,15 @@ DISLIKE = ("hated", "hate", "hates", "disliked", "dislike", "didn't like", "didn
 DISLIKE_AFTER = ("is bad", "was bad", "was awful", "is awful", "sucked", "sucks", "was boring",
                  "is boring", "so boring", "was terrible", "is terrible", "was overrated",
                  "is overrated", "was trash", "is trash", "was the worst", "was meh",
-                 "was horrible", "is horrible", "was lame", "is lame", "was dumb", "was stupid")
+                 "was horrible", "is horrible", "was lame", "is lame", "was dumb", "was stupid",
+                 "is not for me", "isn't for me", "not for me", "was not for me")
 EXCLUDE_AFTER = ("seen it", "saw it", "watched it", "already seen", "already", "again",
                  "is bad", "was bad", "was awful", "sucked", "was boring")
 
 # Questions about named items (intent "info").
 INFO_PATTERNS = (
     r"^(?:so |and |ok |okay |hey |hmm )?(?:what|which) (?:year|genre|genres|kind|type|sort|rating)",
-    r"\bwhen (?:did|was|is|were)\b", r"\bwhat year\b", r"\bhow old is\b",
+    r"\bwhen (?:did|was|is|were)\b", r"\b(?:what|wat|wut|wht) year\b", r"\bhow old is\b",
     r"\bwho (?:directed|made|stars|starred|is in|was in|acts|plays|wrote)\b",
     r"\btell me (?:more |a bit |something )?about\b", r"\bwhat do you know about\b",
     r"\binfo(?:rmation)? (?:on|about)\b", r"\bdetails (?:on|about|of)\b",
@@ -148,6 +149,7 @@ merci danke gracias thnks thanx cya ciao adios tschuss tschüss goodnight ttyl
 STOPWORDS = frozenset("""
 fav favs favorite favourite favorites favourites ever otherwise specifically especially
 particularly preferably ideally perhaps among directed guy guys mate dude bro lol haha
+nah af bet keep drop ratings rating total kinda sorta literally honestly tbh ngl fr
 a an the and or but if then so of to in on at by for with from as into about than too very
 i me my mine we us our you your he she it its they them their this that these those there
 here is are was were be been being am do does did doing done have has had having will would

@@ -29,10 +29,10 @@ tommy uma val vivien walt wes whoopi will william winona woody
 """.split())
 _PERSON_CUE = re.compile(r"\b(?:with|starring|featuring|feat\.?|by|directed by|made by|"
                          r"director|actor|actress|mit|con|avec|de|von|not|except|no|without|"
-                         r"specifically|especially|any|anything|something|more)\s+$")
+                         r"specifically|especially)\s+$")
 # Cues after which a word unknown to the extractor names a person even in lower case.
 _STRONG_CUE = re.compile(r"\b(?:starring|featuring|feat\.?|by|directed by|made by|director|"
-                         r"actor|actress)\s+$")
+                         r"actor|actress|(?:movies|films) (?:of|from))\s+$")
 _PERSON_NOUN = re.compile(r"^\s*(?:'s\s+)?(?:movies?|films?|flicks?|ones|stuff|pictures?|"
                           r"classics?|westerns?|comedies|dramas?|thrillers?|sci[- ]?fi|"
                           r"horror|action|romance|musicals?)\b")
@@ -52,7 +52,8 @@ _TITLE_END = re.compile(r"\s+(?:or|but|if|in there|in the catalog|in your|come o
 _SKIP = re.compile(r"^(?:it|that|this|those|these|them|one|ones|a|an|the|some|any|something|"
                    r"anything|more|that one|this one|those ones|to|you|me|him|her)$|"
                    r"^(?:the )?(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
-                   r"seventh|eighth|ninth|tenth|last|#\s*\d+)(?: one| movie| film| pick)?$")
+                   r"seventh|eighth|ninth|tenth|last|#\s*\d+)(?: one| movie| film| pick)?$|"
+                   r"^(?:movies?|films?|something|anything|also|more|any|some|other)\b")
 MAX_TITLE_WORDS = 6
 # "the exorcist or something like that", "avatar vs titanic"
 _OR_SOMETHING = re.compile(r"(?:^|[,.;!?]\s*|\b(?:watch|see|want)\s+)(?P<title>[a-z0-9' :&-]+?)"

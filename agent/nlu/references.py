@@ -26,18 +26,24 @@ _ORDINAL = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 # "the second one", "the 2nd movie", "the last one", "2nd one", "second pick"
 _ORDINAL_NOUN = re.compile(rf"(?<![\w#])(?:the\s+)?(?P<ord>{_ORDINAL})\s+{_NOUN}(?![\w])")
 # "the second", "the last" at the end of a clause ("why the second?", "loved the last!")
-_ORDINAL_BARE = re.compile(rf"(?<![\w#])the\s+(?P<ord>{_ORDINAL})(?=\s*(?:[.,;!?)]|$|and\b|or\b))")
+_ORDINAL_BARE = re.compile(rf"(?<![\w#])the\s+(?P<ord>{_ORDINAL})(?=\s*(?:[.,;!?)]|$|and\b|or\b|"
+                           rf"already\b|again\b|too\b|is\b|was\b|sounds\b|looks\b|pls\b|"
+                           rf"please\b|though\b))")
 # "the first two", "the last two", "both"
 _SEVERAL = re.compile(r"\b(?:the\s+)?(?P<end>first|last)\s+(?P<num>two|three|four|five|2|3|4|5)"
                       r"(?:\s+(?:ones|movies|films|picks))?\b|\bboth(?: of them)?\b")
 # "the middle one"
 _MIDDLE = re.compile(r"\bthe middle(?: one| movie| film| pick)?\b")
+# a message that is only an ordinal: "3rd?", "the second", "#2 pls"
+_ONLY_ORDINAL = re.compile(rf"^\W*(?P<ref>(?:the\s+)?(?P<ord>{_ORDINAL})(?:\s+{_NOUN})?)"
+                           rf"\W*(?:pls|please)?\W*$")
 # "#3", "number 3", "no. 3", "option 2", "nr 2"
 _NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|item|choice)\s+)"
                        r"(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 # the whole list: "those", "these", "them", "all of them", "the list"
 _ALL = re.compile(r"(?<!none of )(?<!not )(?<!no )\b(?:like|about|pick|picked|choose|chose|"
-                  r"recommend|recommended|suggest|suggested|loved|liked|hated|why)\s+"
+                  r"recommend|recommended|suggest|suggested|loved|liked|hated|why|seen|"
+                  r"watched|saw)\s+"
                   r"(?:all\s+(?:of\s+)?)?"
                   r"(?P<ref>those(?: ones| movies| films)?|these(?: ones| movies| films)?|"
                   r"them|the list|this list|that list)\b")
@@ -79,11 +85,12 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
     if not shown and focus is None:
         return []
     found: list[Reference] = []
-    for pattern in (_ORDINAL_NOUN, _ORDINAL_BARE):
+    for pattern in (_ORDINAL_NOUN, _ORDINAL_BARE, _ONLY_ORDINAL):
         for match in pattern.finditer(folded):
             title = _nth(shown, _ORDINALS[match.group("ord")])
+            span = match.span("ref") if "ref" in pattern.groupindex else match.span()
             if title is not None:
-                found.append(Reference(match.start(), match.end(), (title,)))
+                found.append(Reference(*span, (title,)))
     for match in _NUMBERED.finditer(folded):
         raw = match.group("num")
         title = _nth(shown, int(raw) if raw.isdigit() else _NUMBER_WORDS[raw])

@@ -14,7 +14,9 @@ from typing import Literal
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
 
 _DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
-                 "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+                 "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990,
+                 "ninties": 1990, "nintees": 1990, "eigthies": 1980, "eightees": 1980,
+                 "seventys": 1970, "sixtys": 1960}
 _Y = r"(?:18[89]\d|19\d\d|20\d\d|'\d\d(?!'?s\b))"  # '95 is 1995
 _D = (r"(?:(?:18|19|20)?\d0\s?'?s|'\d0'?s|" + "|".join(_DECADE_WORDS) + ")")
 _T = rf"(?:the\s+)?(?:(?:early|mid|middle|late)[- ]?)?(?:{_D}|{_Y})"
@@ -25,10 +27,11 @@ _BETWEEN = re.compile(rf"{_B}between\s+(?P<a>{_T})\s+and\s+(?P<b>{_T}){_E}")
 _SPAN = re.compile(rf"{_B}(?:from\s+)?(?P<a>{_T})\s*(?:-|–|to|through|thru|until|till)\s*"
                    rf"(?P<b>{_T}){_E}")
 _EITHER = re.compile(rf"{_B}(?P<a>{_T})\s+(?:or|and|&)\s+(?P<b>{_T}){_E}")
-_NOT_BEFORE = re.compile(rf"{_B}(?:nothing|not|no\s+\w+|none)\s+(?:\w+\s+)?(?:made\s+|released\s+|"
+_DROP = r"(?:nothing|not|no\s+\w+|none|drop|remove|skip|cut)"
+_NOT_BEFORE = re.compile(rf"{_B}{_DROP}\s+(?:\w+\s+)?(?:made\s+|released\s+|"
                          rf"from\s+)?(?:before|earlier than|older than|prior to|pre-?)\s*"
                          rf"(?P<a>{_T}){_E}")
-_NOT_AFTER = re.compile(rf"{_B}(?:nothing|not|no\s+\w+|none)\s+(?:\w+\s+)?(?:made\s+|released\s+|"
+_NOT_AFTER = re.compile(rf"{_B}{_DROP}\s+(?:\w+\s+)?(?:made\s+|released\s+|"
                         rf"from\s+)?(?:after|later than|newer than|post-?)\s*(?P<a>{_T}){_E}")
 _BEFORE = re.compile(rf"{_B}(?:before|earlier than|older than|prior to|pre-?)\s*(?P<a>{_T}){_E}")
 _AFTER = re.compile(rf"{_B}(?:after|later than|newer than|post-?)\s*(?P<a>{_T}){_E}")
@@ -45,7 +48,7 @@ _EXCLUDED = re.compile(rf"{_B}(?<!if )(?:not|no|nothing|none|anything but|everyt
                        rf"pre|post)\b)[\w']+\s+){{0,3}}?(?:(?:from|form|in|of|de|des|"
                        rf"aus)\s+)?(?P<a>{_T})(?:\s*(?:or|and|&|/|,)\s*(?P<b>{_T}))?{_E}")
 _NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |very |super |"
-                      r"all that |really |as )?(?:old|ancient|dated|vintage)\b|"
+                      r"all that |really |as |boring |\w+ing )?(?:old|ancient|dated|vintage)\b|"
                       r"\bnothing (?:too |that |so )?old\b")
 
 _RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemporary|"
@@ -56,6 +59,7 @@ _OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!yr )(?<!yrs )(?<!yr-)(?<!
                   r"\b(?:old(?!\s+(?:man|woman|lady|men|friend|friends|school))|oldies|"
                   r"classics?|golden age|vintage|"
                   r"black and white|black-and-white|the older the better)\b")
+_PREFERRED = re.compile(r"\b(?:only|just|rather|prefer|preferably|ideally)\s+(?:\w+\s+)?$")
 _OLDER = re.compile(r"(?<!the )\b(?:older|earlier|more classic|before that)\b")
 
 
@@ -161,11 +165,12 @@ def _excluded(text: str, slots: YearSlots) -> str:
 
 
 def _relative(work: str, slots: YearSlots, latest_year: int) -> None:
-    for pattern, kind in ((_NEWER, "newer"), (_OLDER, "older")):
-        match = pattern.search(work)
-        if match and slots.relative is None:
-            slots.relative = kind  # type: ignore[assignment]
-            slots.spans.append(match.span())
+    found = sorted((m.span(), kind) for pattern, kind in ((_NEWER, "newer"), (_OLDER, "older"))
+                   if (m := pattern.search(work)))
+    if found:  # "older rather than newer": the first said, or the one "only" / "rather" picks
+        chosen = [k for span, k in found if _PREFERRED.search(work[:span[0]])]
+        slots.relative = (chosen or [found[0][1]])[0]  # type: ignore[assignment]
+        slots.spans.extend(span for span, _ in found)
     if slots.found:
         return
     if slots.relative is not None:

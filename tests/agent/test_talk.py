@@ -106,3 +106,37 @@ def test_reasons_never_claim_a_history_a_new_user_lacks(agent):
     assert reply.items
     for item in reply.items:
         assert "watched" not in item.reason and "SASRec" not in item.reason
+
+
+def test_how_many_counts_the_catalog(agent):
+    reply = agent.chat("how many horror movies do you have?", "howmany")
+    assert reply.trace.act == "info" and not reply.items
+    assert reply.text == "This catalog has 92 Horror films."
+
+
+def test_best_of_those_ranks_the_list_just_shown(agent):
+    shown = agent.chat("old film noir", "best")
+    reply = agent.chat("which of those is rated highest?", "best")
+    assert reply.trace.act == "compare"
+    assert {i.id for i in reply.items} == {i.id for i in shown.items}
+    best = max(shown.items, key=lambda i: i.avg_rating)
+    assert reply.text.startswith(f"Of these, {best.title} has the highest average rating")
+
+
+def test_follow_ups_about_the_title_last_asked_about(agent):
+    agent.chat("when did fargo come out", "follow")
+    reply = agent.chat("and what genre is it?", "follow")
+    assert [i.title for i in reply.items] == ["Fargo"] and "Crime" in reply.text
+    reply = agent.chat("and pulp fiction?", "follow")
+    assert [i.title for i in reply.items] == ["Pulp Fiction"]
+
+
+def test_thanks_and_goodbye_with_more_words_end_politely(agent):
+    agent.chat("romantic comedies", "bye")
+    reply = agent.chat("great, we'll go with that, thank you so much!", "bye")
+    assert reply.trace.act == "chat" and not reply.items
+
+
+def test_hidden_gems_are_well_rated(agent):
+    reply = agent.chat("some lesser-known gems", "gems")
+    assert reply.items and all(i.avg_rating >= 3.5 for i in reply.items)

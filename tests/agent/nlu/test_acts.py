@@ -131,3 +131,24 @@ def test_negated_words_never_become_the_search(extractor):
 def test_other_languages_and_typos(extractor, message, genres, years):
     frame = extractor.extract(message)
     assert frame.genres == genres and (frame.year_min, frame.year_max) == years
+
+
+@pytest.mark.parametrize("message, act, about", [
+    ("¿de qué año es la primera?", "info", [SHOWN[0]]),
+    ("warum der erste?", "explain", [SHOWN[0]]),
+    ("le deuxième, il date de quand ?", "info", [SHOWN[1]]),
+    ("3rd?", "info", [SHOWN[2]]),
+])
+def test_references_in_other_languages_and_alone(extractor, message, act, about):
+    frame = extractor.extract(message, None, SHOWN)
+    assert frame.intent == act and frame.about == about
+
+
+def test_older_rather_than_newer_and_only_newer(extractor):
+    assert extractor.extract("ideally older rather than newer").year_max == 1969
+    assert extractor.extract("nah older stuff is mid, only newer").year_min == 1996
+
+
+def test_a_title_with_as_good_as_is_no_comparison(extractor):
+    frame = extractor.extract("I've seen As Good As It Gets", None, (), focus=["Fargo"])
+    assert frame.intent == "feedback" and frame.exclude_titles == ["As Good As It Gets"]
