@@ -108,7 +108,8 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
         return "suits what you have liked and seen"
     if ranker == "rating":
         if item is not None and item.avg_rating is not None:
-            return f"rated {item.avg_rating:.1f} on average by {item.popularity} people"
+            people = "1 person" if item.popularity == 1 else f"{item.popularity} people"
+            return f"rated {item.avg_rating:.1f} on average by {people}"
         return "highest average rating"
     if ranker == "popularity" and item is not None:
         people = "1 person" if item.popularity == 1 else f"{item.popularity} people"

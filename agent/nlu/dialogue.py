@@ -31,7 +31,7 @@ _COMPARE = re.compile(
     r"(?:is |was |one is )?(?:better|best|worse|more popular|rated higher|higher rated|"
     r"i watch|should i (?:watch|pick|see))\b|\bas good as\b|\bbetter than\b|"
     r"\bor\b.*\b(?:which|cant decide|can't decide|better)\b|"
-    r"\bwhich (?:one|of (?:them|these|those|the two))\s+(?:has|is|got|gets)\b.*"
+    r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:has|is|got|gets)\b.*"
     r"\b(?:better|higher|best|more|highest|most)\b|"
     r"\b(?:top|best|highest|most highly)[- ]rated (?:among|of) (?:those|these|them)\b|"
     r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b")

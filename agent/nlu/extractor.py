@@ -122,8 +122,9 @@ class SlotExtractor:
             return RequestFrame(intent="help")
         said = fold(message)  # as written, before references become titles
         named = [m.end for m in self.index.find(message)]
+        listed = focus if len(focus) >= 2 else shown  # "tell me about X and Y" -> "the first"
         message, forced = _substitute(message, resolve_references(
-            said, shown, focus[0] if focus else None, named))
+            said, listed, focus[0] if focus else None, named))
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
