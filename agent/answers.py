@@ -159,6 +159,12 @@ def unsearchable_text(query: str, facts: CatalogFacts, maybe_person: bool = Fals
     return text
 
 
+def moods_text(moods: Sequence[str], facts: CatalogFacts) -> str:
+    fields = "titles, years, genres" + (" and ratings" if facts.has_ratings else "")
+    return (f"I can't tell mood or content ({_join([repr(m) for m in moods])}) from this "
+            f"catalog's {fields}, so I didn't take it into account.")
+
+
 def people_text(people: Sequence[str], noun: str) -> str:
     return (f"I don't have cast or crew data for these {noun}s, so I can't pick by "
             f"{_join(people)}.")

@@ -45,6 +45,10 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
 - people: names of people asked for ("something with Tom Hanks", "Hitchcock films").
 - count: how many items the user asked for (1-20; "give me 10", "just one"); None: default.
 - quality: true for "top rated" / "the best": rank by the mean rating the data gives.
+- narrow: true when a refinement picks from what was just shown as well ("only the 80s
+  ones", "keep just the comedies"): the last list's items may come back.
+- moods: moods or content wishes no catalog field can judge ("uplifting", "not too
+  violent"); the reply says they were not taken into account.
 - query: a short free-text description for semantic search, ONLY for positive content that
   genres and years cannot express ("heist", "about a shark", "with jedi", an actor's name);
   None otherwise. Moods and quality words ("good", "thought-provoking") and negative content
@@ -79,7 +83,8 @@ OLD_YEAR_MAX = 1969
 RECENT_SPAN = 2
 DECADE_STEP = 10
 TITLE_SLOTS = ("similar_to", "exclude_titles", "about", "disliked")  # catalog titles
-LIST_SLOTS = ("genres", "genres_any", "exclude_genres", "people", "asks", *TITLE_SLOTS)
+LIST_SLOTS = ("genres", "genres_any", "exclude_genres", "people", "asks", "moods",
+              *TITLE_SLOTS)
 MAX_COUNT = 20
 ITEM_ACTS = ("info", "compare", "explain")  # acts about named or shown items
 
@@ -107,6 +112,8 @@ class RequestFrame(BaseModel):
     people: list[str] = Field(default_factory=list)
     count: int | None = Field(None, ge=1, le=MAX_COUNT)
     quality: bool = False
+    narrow: bool = False
+    moods: list[str] = Field(default_factory=list)
 
     @field_validator(*LIST_SLOTS)
     @classmethod
@@ -194,6 +201,8 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
         people=current.people,
         count=current.count or previous.count,
         quality=current.quality or previous.quality,
+        narrow=current.narrow,
+        moods=current.moods,
     )
 
 

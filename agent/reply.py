@@ -145,6 +145,8 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
         notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
     if grounded.frame.people and not facts.has_people:
         notes.append(answers.people_text(grounded.frame.people, facts.noun))
+    if grounded.frame.moods and grounded.frame.intent == "recommend":
+        notes.append(answers.moods_text(grounded.frame.moods, facts))
     return notes
 
 

@@ -187,7 +187,7 @@ class Turn:
             return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
-        bus = self.parts.toolkit.new_bus() if _counts(frame) else self._new_bus()
+        bus = self.parts.toolkit.new_bus() if _counts(frame) else self._new_bus(frame.narrow)
         for event in execute(self.parts.toolkit, plan, bus, attempt):
             if isinstance(event, ToolStep):
                 yield event
@@ -241,15 +241,19 @@ class Turn:
                               bands=self.parts.bands, avoid_genres=self.given.avoid_genres,
                               has_ratings=self.parts.facts.has_ratings)
 
-    def _new_bus(self):
-        return self.parts.toolkit.new_bus(sorted(self.given.excluded_ids),
-                                          sequence=self.given.sequence)
+    def _new_bus(self, narrow: bool = False):
+        """Every item but those excluded; `narrow`: the list just shown may come back."""
+        excluded = self.given.excluded_ids - set(self.given.shown) if narrow \
+            else self.given.excluded_ids
+        return self.parts.toolkit.new_bus(sorted(excluded), sequence=self.given.sequence)
 
     def _expectations(self, grounded: Grounded, own_reference: bool = False) -> Expectations:
         # a question about a seen or liked film is fine; recommending it again is not
         forbidden = set() if grounded.frame.intent != "recommend" else {
             *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
             *self.reference.disliked_ids, *grounded.similar_ids, *grounded.disliked_ids}
+        if grounded.frame.narrow:  # "only the 80s ones": the list just shown may come back
+            forbidden -= set(self.given.shown) - set(self.reference.exclude_ids)
         reference = grounded.frame if own_reference else self.reference.frame
         return Expectations(reference, frozenset(forbidden), grounded.unknown_titles)
 

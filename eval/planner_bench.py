@@ -15,7 +15,7 @@ The sets predate dialogue acts and the slots added with them, so a planner's fra
 as those labels would have written it (`as_labeled`): help, explain and chat are "chat",
 compare is "info", feedback is a "recommend" request, disliked titles are excluded titles,
 people named are a free-text wish, and slots the labels never had (genres_any,
-exclude_years, asks, people, count, quality) are not graded.
+exclude_years, asks, people, count, quality, narrow, moods) are not graded.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from convrec.eval.frame_scoring import FrameScore, score_frames
 Plan = Callable[[str, RequestFrame | None], RequestFrame]
 PLANNER_SETS = ("dev", "tune", "test", "test2")
 LABELED_ACTS = {"help": "chat", "explain": "chat", "compare": "info", "feedback": "recommend"}
-UNLABELED_SLOTS = ("genres_any", "exclude_years", "asks", "people", "count", "quality")
+UNLABELED_SLOTS = ("genres_any", "exclude_years", "asks", "people", "count", "quality",
+                   "narrow", "moods")
 
 
 def as_labeled(frame: RequestFrame) -> RequestFrame:

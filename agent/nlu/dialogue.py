@@ -132,7 +132,8 @@ def is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
     or a shown item liked ("loved the first one!"). A liked title named by the user is a
     seed for picks, not feedback; with a request under way, titles named (not referred
     to) refine it ("I've seen Forrest Gump already")."""
-    others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": []})
+    others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": [],
+                                      "moods": []})
     if others.has_constraints() or REQUEST_CUE.search(folded):
         return False
     referred = {m.title for m in forced}

@@ -44,6 +44,7 @@ from convrec.agent.nlu.references import Reference, resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
     find_genres,
+    find_moods,
     find_popularity,
     soft_query,
     title_roles,
@@ -72,6 +73,9 @@ _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |wa
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 _SEEN_CUES = frozenset({"seen", "watched"})
+# A refinement that picks from the list just shown too: "only the 80s ones", "keep the comedies"
+_NARROW = re.compile(r"\b(?:only|just|keep|nur|solo|solamente|seulement)\b(?:\s+(?:the|those|die|"
+                     r"los|las|les)\b)?|\bwhich of (?:those|these|them)\b")
 # A question about "it" that names no title: about the title last talked about.
 _ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
@@ -238,6 +242,8 @@ class SlotExtractor:
         work = _blank(work, years.spans)
         popularity, spans = find_popularity(work)
         work = _blank(work, spans)
+        moods, mood_spans = find_moods(work)
+        work = _blank(work, mood_spans)
         hits = find_genres(work, self.genres)
         any_of = any_of_genres(work, hits)
         roles = title_roles(folded, mentions)
@@ -246,6 +252,9 @@ class SlotExtractor:
         people = find_people(_blank_like(message, work), taken, self._known, _is_english)
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
+        if query and moods:
+            query = " ".join(w for w in query.split()
+                             if not any(w in m.split() for m in moods)) or None
         if query and people:
             named = {w.lower() for p in people for w in p.text.split()}
             query = " ".join(w for w in query.split() if w.lower() not in named) or None
@@ -260,7 +269,7 @@ class SlotExtractor:
             + [t for t, c in cues.items() if c in _SEEN_CUES],
             disliked=[m.title for m, r in zip(mentions, roles) if r == "disliked"],
             query=query, popularity=popularity,  # type: ignore[arg-type]
-            people=[p.text for p in people], count=count, quality=quality,
+            people=[p.text for p in people], count=count, quality=quality, moods=moods,
         )
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
@@ -294,7 +303,7 @@ class SlotExtractor:
 
     def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
                 previous: RequestFrame) -> RequestFrame:
-        update: dict = {"refine": True}
+        update: dict = {"refine": True, "narrow": _NARROW.search(folded) is not None}
         relative = years.relative or ("newer" if years.not_old else None)
         if relative is not None and not years.found:
             update["year_min"], update["year_max"] = shift_years(previous, relative,

@@ -192,6 +192,16 @@ other options ideas pick similar like instead need any some see should could can
 what which tonight good best rec recs
 """.split())
 
+# Moods and content no catalog field judges: the reply says they were not taken into account.
+MOODS = ("uplifting", "feel good", "feel-good", "feelgood", "cheer me up", "cheerful",
+         "make me cry", "tearjerking", "sad", "depressing", "happy", "wholesome", "heartwarming",
+         "heart-warming", "lighthearted", "light-hearted", "dark", "gritty", "violent",
+         "violence", "bloody", "gore", "gory", "childish", "intense", "relaxing", "chill",
+         "cozy", "cosy", "thought-provoking", "thought provoking", "mind-bending", "slow",
+         "fast-paced", "boring", "sex", "nudity", "swearing", "profanity", "cheesy", "dumb",
+         "smart", "clever", "weird", "quirky", "inspiring", "inspirational", "emotional",
+         "disturbing")
+
 # Contractions as people type them without the apostrophe: words, not typos.
 CONTRACTIONS = frozenset("""
 isnt wasnt arent werent dont doesnt didnt cant couldnt wont wouldnt shouldnt havent hasnt

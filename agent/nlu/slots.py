@@ -21,6 +21,7 @@ from convrec.agent.nlu.lexicon import (
     GENRE_SYNONYMS,
     LIKE,
     LIKE_AFTER,
+    MOODS,
     NEGATIONS,
     NOT_GENRE,
     OBSCURE,
@@ -248,3 +249,21 @@ def any_of_genres(text: str, hits: Sequence[Hit]) -> list[str]:
                 if genre not in group:
                     group.append(genre)
     return group
+
+
+_MOODS = _phrase_regex(MOODS)
+
+
+_MOOD_NEGATION = re.compile(r"(?:\b(?:not|no|nothing|less|without|never)\s+(?:too\s+|very\s+|so\s+|"
+                            r"that\s+|overly\s+)?)$")
+
+
+def find_moods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Moods and content wishes in `text` ("uplifting", "not too violent"), as written, and
+    their spans with any negation before them (so it negates no genre after them)."""
+    moods, spans = [], []
+    for match in _MOODS.finditer(text):
+        negation = _MOOD_NEGATION.search(text[:match.start()])
+        spans.append((negation.start() if negation else match.start(), match.end()))
+        moods.append(match.group(1))
+    return list(dict.fromkeys(moods)), spans

@@ -140,3 +140,17 @@ def test_thanks_and_goodbye_with_more_words_end_politely(agent):
 def test_hidden_gems_are_well_rated(agent):
     reply = agent.chat("some lesser-known gems", "gems")
     assert reply.items and all(i.avg_rating >= 3.5 for i in reply.items)
+
+
+def test_only_the_80s_ones_keeps_the_80s_films_just_shown(agent):
+    shown = agent.chat("sci-fi adventures", "narrow")
+    eighties = {i.id for i in shown.items if 1980 <= i.year <= 1989}
+    reply = agent.chat("keep only the 80s ones", "narrow")
+    assert eighties and eighties <= {i.id for i in reply.items}
+    assert all(1980 <= i.year <= 1989 for i in reply.items)
+
+
+def test_moods_are_said_to_be_out_of_reach_and_negate_no_genre(agent):
+    reply = agent.chat("a not too violent thriller", "mood")
+    assert "can't tell mood or content ('violent')" in reply.text
+    assert reply.items and all("Thriller" in i.genres for i in reply.items)
