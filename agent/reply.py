@@ -66,7 +66,7 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
     if not outcome.items and nothing_to_search(grounded, outcome.wish_dropped):
         return "\n".join([*notes, f"Tell me a genre, a decade or another {facts.noun} you "
                                   "like, and I'll find something."])
-    return responder.recommend(message, frame, outcome.items, notes)
+    return responder.recommend(message, grounded.frame, outcome.items, notes)
 
 
 def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
