@@ -73,6 +73,9 @@ _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |wa
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 _SEEN_CUES = frozenset({"seen", "watched"})
+# A refinement that asks for other items, not a further condition: "and some westerns too"
+# (the crime films were shown; now westerns, in the same years)
+_UNION = re.compile(r"\b(?:and|also|plus)\s+(?:some|a few|any|more)\b")
 # A refinement that picks from the list just shown too: "only the 80s ones", "keep the comedies"
 _NARROW = re.compile(r"\b(?:only|just|keep|nur|solo|solamente|seulement)\b(?:\s+(?:the|those|die|"
                      r"los|las|les)\b)?|\bwhich of (?:those|these|them)\b")
@@ -310,7 +313,7 @@ class SlotExtractor:
                                                                  self.latest_year)
         elif years.found:
             update["year_min"], update["year_max"] = _narrow(years, previous)
-        if frame.genres and not _REPLACE.search(folded):
+        if frame.genres and not _REPLACE.search(folded) and not _UNION.search(folded):
             update["genres"] = [g for g in [*previous.genres, *frame.genres]
                                 if g not in frame.exclude_genres]
         return merge_frames(previous, frame.model_copy(update=update))
