@@ -9,7 +9,7 @@ popularity). Item ids are filled in by the program; the LLM never sees them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -137,3 +137,34 @@ def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
     if grounded.frame.popularity == "popular" or not context.has_history:
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "popularity"})
     return PlanStep(names.RANK_CANDIDATES, {"ranker": "sasrec"})
+
+
+def relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
+    """Ever looser frames, softest condition first: description, popularity, years, genres."""
+    if frame.query:
+        frame = frame.model_copy(update={"query": None})
+        yield "the description", frame
+    if frame.quality:
+        frame = frame.model_copy(update={"quality": False})
+        yield "the rating wish", frame
+    if frame.exclude_years is not None:
+        frame = frame.model_copy(update={"exclude_years": None})
+        yield "the excluded years", frame
+    if frame.popularity:
+        frame = frame.model_copy(update={"popularity": None})
+        yield "the popularity wish", frame
+    if frame.year_min is not None or frame.year_max is not None:
+        frame = frame.model_copy(update={"year_min": None, "year_max": None})
+        yield "the years", frame
+    if frame.genres_any:
+        label = "the genres " + " or ".join(frame.genres_any)
+        frame = frame.model_copy(update={"genres_any": []})
+        yield label, frame
+    genres = list(frame.genres)
+    while genres:
+        dropped = genres.pop()
+        frame = frame.model_copy(update={"genres": list(genres)})
+        yield f"the genre {dropped}", frame
+    if frame.similar_to:
+        frame = frame.model_copy(update={"similar_to": []})
+        yield "the titles you named", frame

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from convrec.agent.answers import unsearchable_text
-from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground
+from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground, relaxations
 from convrec.agent.critic import Expectations, Verdict, review, violations
 from convrec.agent.describe import describe_frame
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, merge_frames
-from convrec.agent.llm.registry import LLMConnectionError, LLMError
+from convrec.agent.llm.registry import LLMConnectionError, LLMError, call_before
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest, Reading
 from convrec.agent.reply import Outcome, nothing_to_search, ranking_basis, reason, reply_text
@@ -154,7 +153,7 @@ class Turn:
 
         try:
             planned = planner.plan(request) if planner is self.parts.fallback \
-                else _call_before(self.deadline, planner.plan, request)
+                else call_before(self.deadline, planner.plan, request)
             frame = merge_frames(request.previous, planned)
         except (LLMConnectionError, ConnectionError) as exc:
             return failed("connection", f"connection: {exc}")
@@ -210,7 +209,7 @@ class Turn:
         base = self.final.frame if self.final else self.reference.frame
         attempt = self.parts.max_replans + 1
         dropped: list[str] = []
-        for label, relaxed in _relaxations(base):
+        for label, relaxed in relaxations(base):
             attempt += 1
             dropped.append(self._outside_catalog(label, base))
             yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
@@ -301,7 +300,7 @@ class Turn:
             return self._reply_text(final)
         deadline = max(self.deadline, time.monotonic() + REPLY_GRACE_SECONDS)
         try:
-            return _call_before(deadline, self._reply_text, final)
+            return call_before(deadline, self._reply_text, final)
         except TimeoutError:
             log.warning("the LLM did not write the reply in time; using the template")
             return self._reply_text(final, Responder(None, responder.find_titles))
@@ -335,58 +334,6 @@ class Turn:
         titles = outcome.grounded.frame.about or \
             [item.display_title for item in self._fetch(self.given.shown)]
         return dataclasses.replace(outcome, explained=titles, explanation=(wanted, basis))
-
-
-def _relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
-    """Ever looser frames, softest condition first: description, popularity, years, genres."""
-    if frame.query:
-        frame = frame.model_copy(update={"query": None})
-        yield "the description", frame
-    if frame.quality:
-        frame = frame.model_copy(update={"quality": False})
-        yield "the rating wish", frame
-    if frame.exclude_years is not None:
-        frame = frame.model_copy(update={"exclude_years": None})
-        yield "the excluded years", frame
-    if frame.popularity:
-        frame = frame.model_copy(update={"popularity": None})
-        yield "the popularity wish", frame
-    if frame.year_min is not None or frame.year_max is not None:
-        frame = frame.model_copy(update={"year_min": None, "year_max": None})
-        yield "the years", frame
-    if frame.genres_any:
-        label = "the genres " + " or ".join(frame.genres_any)
-        frame = frame.model_copy(update={"genres_any": []})
-        yield label, frame
-    genres = list(frame.genres)
-    while genres:
-        dropped = genres.pop()
-        frame = frame.model_copy(update={"genres": list(genres)})
-        yield f"the genre {dropped}", frame
-    if frame.similar_to:
-        frame = frame.model_copy(update={"similar_to": []})
-        yield "the titles you named", frame
-
-
-def _call_before(deadline: float, fn, *args):
-    """`fn(*args)` on a worker thread; TimeoutError if it has not returned by `deadline`
-    (time.monotonic). A call still running then is left to finish; its result is dropped."""
-    box: dict = {}
-
-    def work() -> None:
-        try:
-            box["value"] = fn(*args)
-        except BaseException as exc:  # handed to the caller below
-            box["error"] = exc
-
-    worker = threading.Thread(target=work, name="convrec-llm-call", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
-    if worker.is_alive():
-        raise TimeoutError("the language model did not answer before the turn's deadline")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:

@@ -14,6 +14,8 @@ structured output elsewhere. Extra backends (e.g. a scripted mock in tests) come
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -163,3 +165,24 @@ def _register_builtins() -> None:
 
     for backend in (EMBEDDED_BACKEND, HF_BACKEND, OPENAI_BACKEND):
         _REGISTRY.setdefault(backend.kind, backend)
+
+
+def call_before(deadline: float, fn, *args):
+    """`fn(*args)` on a worker thread; TimeoutError if it has not returned by `deadline`
+    (time.monotonic). A call still running then is left to finish; its result is dropped."""
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="convrec-llm-call", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise TimeoutError("the language model did not answer before the turn's deadline")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

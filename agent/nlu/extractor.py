@@ -40,7 +40,7 @@ from convrec.agent.nlu.lexicon import (
 from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
 from convrec.agent.nlu.normalise import Vocabulary, english_words, normalise, vocabulary_from
-from convrec.agent.nlu.references import Reference, resolve_references
+from convrec.agent.nlu.references import resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
     find_genres,
@@ -49,6 +49,7 @@ from convrec.agent.nlu.slots import (
     soft_query,
     title_roles,
 )
+from convrec.agent.nlu.spans import blank, blank_like, merge_mentions, substitute, title_end
 from convrec.agent.nlu.years import YearSlots, parse_years
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.titles import fold, search_key
@@ -71,7 +72,6 @@ _WORD = re.compile(r"[a-z0-9']+")
 _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |way |just |the |"
                          r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
                          r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
-_TITLE_YEAR = re.compile(r"\s*[(\[]\s*(?:18|19|20)\d\d\s*[)\]]")
 _SEEN_CUES = frozenset({"seen", "watched"})
 # A refinement that asks for other items, not a further condition: "and some westerns too"
 # (the crime films were shown; now westerns, in the same years)
@@ -130,13 +130,13 @@ class SlotExtractor:
         said = fold(message)  # as written, before references become titles
         named = [m.end for m in self.index.find(message)]
         listed = focus if len(focus) >= 2 else shown  # "tell me about X and Y" -> "the first"
-        message, forced = _substitute(message, resolve_references(
+        message, forced = substitute(message, resolve_references(
             said, listed, focus[0] if focus else None, named))
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
-        mentions = _merge(forced, self.index.find(message))
-        taken = [(m.start, _title_end(folded, m)) for m in mentions]
+        mentions = merge_mentions(forced, self.index.find(message))
+        taken = [(m.start, title_end(folded, m)) for m in mentions]
         unknown = find_unknown_titles(folded, taken, self._explained)
         item_act = self._item_act(folded, said, mentions, unknown, shown, focus)
         if item_act is not None:
@@ -170,9 +170,9 @@ class SlotExtractor:
         """Compare, explain or info: acts about named (or shown) items, or None. `said`:
         the message before references were replaced by titles."""
         titles = [m.title for m in mentions] + [u.text for u in unknown]
-        rest = _blank(folded, [(m.start, m.end) for m in mentions]
+        rest = blank(folded, [(m.start, m.end) for m in mentions]
                       + [(u.start, u.end) for u in unknown])
-        said_rest = _blank(said, [(m.start, m.end) for m in self.index.find(said)])
+        said_rest = blank(said, [(m.start, m.end) for m in self.index.find(said)])
         if is_compare(rest) or is_compare(said_rest):  # titles blanked: "As Good As It Gets"
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
@@ -238,21 +238,21 @@ class SlotExtractor:
         years read, and the titles said to be seen."""
         count, count_spans = find_count(folded, self._count)
         quality, quality_spans = wants_quality(folded)
-        work = _blank(folded, taken + [(u.start, u.end) for u in unknown]
+        work = blank(folded, taken + [(u.start, u.end) for u in unknown]
                       + count_spans + quality_spans
                       + [m.span() for m in _COMPLIMENT.finditer(folded)])
         years = parse_years(work, self.latest_year)
-        work = _blank(work, years.spans)
+        work = blank(work, years.spans)
         popularity, spans = find_popularity(work)
-        work = _blank(work, spans)
+        work = blank(work, spans)
         moods, mood_spans = find_moods(work)
-        work = _blank(work, mood_spans)
+        work = blank(work, mood_spans)
         hits = find_genres(work, self.genres)
         any_of = any_of_genres(work, hits)
         roles = title_roles(folded, mentions)
-        query = soft_query(_blank(work, [(h.start, h.end) for h in hits if not h.hint]),
+        query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
-        people = find_people(_blank_like(message, work), taken, self._known, _is_english)
+        people = find_people(blank_like(message, work), taken, self._known, _is_english)
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
         if query and moods:
@@ -282,7 +282,7 @@ class SlotExtractor:
         """Does a phrase mean something other than a title (genres, years, moods, cues)?"""
         work = phrase
         years = parse_years(work, self.latest_year)
-        work = _blank(work, years.spans)
+        work = blank(work, years.spans)
         if find_genres(work, self.genres) or find_popularity(work)[0]:
             return True
         return not any(w not in self._vocabulary for w in _WORD.findall(work))
@@ -357,46 +357,6 @@ def _is_small_talk(folded: str) -> bool:
     return not words & REQUEST_WORDS and (praise or bool(words & CHAT_REQUIRED))
 
 
-def _title_end(folded: str, mention: Mention) -> int:
-    """End of a title mention, with the title's own year after it: "Heat (1995)"."""
-    match = _TITLE_YEAR.match(folded, mention.end)
-    return match.end() if match else mention.end
-
-
-def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    if not spans:
-        return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-def _substitute(message: str, references: Sequence[Reference]) -> tuple[str, list[Mention]]:
-    """The message with each reference replaced by the titles it names ("more like the
-    second one" -> "more like Contact"), and those titles as mentions of the new text."""
-    parts, forced, cursor, length = [], [], 0, 0
-    for ref in references:
-        parts.append(message[cursor:ref.start])
-        length += ref.start - cursor
-        for k, title in enumerate(ref.titles):
-            if k:
-                parts.append(" and ")
-                length += 5
-            forced.append(Mention(length, length + len(title), title, 100.0))
-            parts.append(title)
-            length += len(title)
-        cursor = ref.end
-    parts.append(message[cursor:])
-    return "".join(parts), forced
-
-
-def _merge(forced: Sequence[Mention], found: Sequence[Mention]) -> list[Mention]:
-    """Forced mentions first; found ones that overlap none of them, in text order."""
-    kept = [m for m in found if all(m.end <= f.start or m.start >= f.end for f in forced)]
-    return sorted([*forced, *kept], key=lambda m: m.start)
-
-
 def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
     """The words the extractor keys on, for the normaliser: the catalog's genres with their
     synonyms, and the cue words of the lexicon."""
@@ -408,11 +368,6 @@ def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
 
 def _is_english(word: str) -> bool:
     return word in english_words()
-
-
-def _blank_like(message: str, work: str) -> str:
-    """`message` with the characters blanked in `work` (same length) blanked too."""
-    return "".join(" " if w == " " and m != " " else m for m, w in zip(message, work))
 
 
 def _only_titles_asked(rest: str) -> bool:
