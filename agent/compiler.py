@@ -95,8 +95,8 @@ def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
     if frame.intent in ("info", "compare"):
         return [PlanStep(names.ITEM_INFO, {"item_ids": list(grounded.about_ids)})] \
             if grounded.about_ids else []
-    if frame.intent != "recommend":
-        return []
+    if frame.intent != "recommend" and not (frame.intent == "feedback" and grounded.similar_ids):
+        return []  # a liked title in feedback also gets picks like it
     steps = []
     filter_args = _filter_args(grounded, context)
     if filter_args:

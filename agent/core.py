@@ -154,7 +154,10 @@ class RecAgent:
         final = turn.final
         assert final is not None
         frame, grounded = final.frame, final.grounded
-        request = frame.intent == "recommend"
+        # a request, or feedback that liked a title and got picks like it
+        request = frame.intent == "recommend" or (frame.intent == "feedback" and bool(reply.items))
+        if request:
+            frame = frame.model_copy(update={"intent": "recommend"})
         stored = frame.model_dump(mode="json") if request else \
             grounded.frame.model_dump(mode="json", exclude_defaults=True)
         state = opened.state.record(message, reply.text, stored,

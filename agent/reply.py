@@ -46,8 +46,11 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
     if act == "feedback":
         body = answers.feedback_text(grounded.frame.similar_to, grounded.frame.disliked,
                                      grounded.frame.exclude_titles)
-        return "\n".join([*notes, body]) if grounded.similar_ids or grounded.disliked_ids \
-            or grounded.exclude_ids else "\n".join(notes or ["Noted."])
+        if not (grounded.similar_ids or grounded.disliked_ids or grounded.exclude_ids):
+            return "\n".join(notes or ["Noted."])
+        picks = [responder.recommend(message, grounded.frame, outcome.items, ())] \
+            if outcome.items else []
+        return "\n".join([*notes, body, *picks])
     if act == "info" and outcome.counted is not None:
         return "\n".join([*notes, answers.count_text(outcome.counted, _counted(frame, facts),
                                                       facts)])

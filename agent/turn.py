@@ -248,7 +248,7 @@ class Turn:
 
     def _expectations(self, grounded: Grounded, own_reference: bool = False) -> Expectations:
         # a question about a seen or liked film is fine; recommending it again is not
-        forbidden = set() if grounded.frame.intent != "recommend" else {
+        forbidden = set() if not _picks(grounded.frame) else {
             *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
             *self.reference.disliked_ids, *grounded.similar_ids, *grounded.disliked_ids}
         if grounded.frame.narrow:  # "only the 80s ones": the list just shown may come back
@@ -265,7 +265,7 @@ class Turn:
             result = execution.results.get(names.ITEM_INFO)
             ids = [int(i) for i in grounded.about_ids] if result else []
             scores = [0.0] * len(ids)
-        elif frame.intent != "recommend" or names.RANK_CANDIDATES not in execution.results:
+        elif not _picks(frame) or names.RANK_CANDIDATES not in execution.results:
             return []
         else:
             top = execution.bus.top(frame.count or self.given.n)
@@ -274,7 +274,7 @@ class Turn:
             ranker = execution.results[names.RANK_CANDIDATES].artifact.get("used")
         items = [_recommended(item, 0.0 if np.isnan(score) else score)
                  for item, score in zip(self._fetch(ids), scores)]
-        if frame.intent != "recommend":
+        if not _picks(frame):
             return items
         popular = self.parts.bands.popular_min
         return [dataclasses.replace(item, reason=reason(grounded, ranker, item, popular))
@@ -338,6 +338,11 @@ class Turn:
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
     return dataclasses.replace(given, notes=(*given.notes, note))
+
+
+def _picks(frame: RequestFrame) -> bool:
+    """Does the turn answer with picks: a request, or feedback that liked a title?"""
+    return frame.intent == "recommend" or (frame.intent == "feedback" and bool(frame.similar_to))
 
 
 def _counts(frame: RequestFrame) -> bool:

@@ -21,6 +21,14 @@ _HELP = re.compile(
     r"\bwhat (?:kind of |sort of )?(?:stuff|things|questions) can i (?:ask|say|do)\b|"
     r"\bwhat (?:commands|options) (?:are there|do you have)\b|\bwhat are you able\b|"
     r"\bwhat (?:genres|kinds of (?:movies|films)) (?:do you|can you)\b|"
+    r"\bwhat (?:can|could|should) (?:i|we) (?:ask|say|do|type)\b|\bwhat are (?:my|the) options\b|"
+    r"\b(?:tips|instructions|guide|tutorial)\b.{0,30}\b(?:use|work)|"
+    r"^\W*(?:instructions|tips|commands|options|usage)\W*(?:pls|please|plz)?\W*$|"
+    r"\bexplain how (?:this|it|you) works?\b|\bshow me the commands\b|"
+    r"\bwhat (?:kind|kinds|sort|type|types) of (?:movies|films|stuff) (?:do you|can you|you)\b|"
+    r"\b(?:which|what) genres (?:do you|are there|have you|can you|you got|exist)\b|"
+    r"^\W*(?:can (?:u|you) help(?: me)?|i need (?:some )?help|help me|help (?:pls|please|plz))"
+    r"\W*$|\b(?:wat|wut|what) can (?:u|you|ya) do\b|"
 
     r"\bque puedes hacer\b|\bcomo funciona\b|\bque (?:peux|sais)[- ]tu faire\b|"
     r"\bcomment (?:ca|cela) marche\b|\bwas kannst du\b|\bwie funktioniert\b|\bhilfe\b|"
@@ -39,7 +47,9 @@ _EXPLAIN = re.compile(
     r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
     r"recommend|recommended|suggest|suggested|show|include|included|put)\b|"
     r"^\W*(?:but |and |so |ok |hmm )?why\b(?! not\b)|\bhow did you (?:choose|pick|decide|"
-    r"come up)\b|\bwhat makes (?:it|that|this|those|these|them|#|number|the)\b.*\b(?:pick|"
+    r"come up)\b|\bwhat made you (?:pick|choose|recommend|suggest|go with)\b|"
+    r"\bexplain (?:your|these|those|the|this|that) (?:picks?|choices?|recommendations?|list)\b|"
+    r"\bwhat makes (?:it|that|this|those|these|them|#|number|the)\b.*\b(?:pick|"
     r"choice|fit|good)\b|\bwhy (?:is|are) .{0,40}\b(?:on there|in the list|on the list|"
     r"there)\b|\breason for\b")
 _FACTS: dict[Fact, re.Pattern[str]] = {
@@ -128,18 +138,17 @@ def is_greeting(folded: str) -> bool:
 
 def is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
                  seen: Sequence[str], refining: bool) -> bool:
-    """Only an opinion of items, with no request in the message: titles disliked or seen,
-    or a shown item liked ("loved the first one!"). A liked title named by the user is a
-    seed for picks, not feedback; with a request under way, titles named (not referred
-    to) refine it ("I've seen Forrest Gump already")."""
+    """Only an opinion of items, with no request in the message: titles disliked, seen or
+    liked ("I hated Titanic", "loved the first one!", "Star Wars is my all-time fav"; a
+    liked title also gets picks like it). With a request under way, titles named (not
+    referred to) refine it ("I've seen Forrest Gump already")."""
     others = frame.model_copy(update={"similar_to": [], "exclude_titles": [], "disliked": [],
                                       "moods": []})
     if others.has_constraints() or REQUEST_CUE.search(folded):
         return False
     referred = {m.title for m in forced}
     named = {*frame.similar_to, *frame.disliked, *seen} - referred
-    if not set(frame.similar_to) <= referred or set(frame.exclude_titles) - set(seen) \
-            or (refining and named):
+    if set(frame.exclude_titles) - set(seen) or (refining and named):
         return False
     return bool(frame.disliked or seen or (frame.similar_to and LIKED.search(folded)))
 

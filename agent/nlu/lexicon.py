@@ -150,6 +150,7 @@ STOPWORDS = frozenset("""
 fav favs favorite favourite favorites favourites ever otherwise specifically especially
 particularly preferably ideally perhaps among directed guy guys mate dude bro lol haha
 nah af bet keep drop ratings rating total kinda sorta literally honestly tbh ngl fr
+sucked sucks pick explain instructions
 a an the and or but if then so of to in on at by for with from as into about than too very
 i me my mine we us our you your he she it its they them their this that these those there
 here is are was were be been being am do does did doing done have has had having will would

@@ -39,8 +39,9 @@ _CUES = frozenset("""
 like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
 of not except hated hate called named titled movie film besides did does directed starred
 starring remake sequel prequel whats hows vs versus have got rated rate rates rating ratings
+recommend recommended pick picked choose chose suggest suggested why
 """.split())
-_TO_CUES = frozenset("similar compared close".split())
+_TO_CUES = frozenset("similar compared compare comparable close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.
 _AFTER_CUES = frozenset("was is and or were rocks".split())
 # Text right before / after a one-word title that makes it a title mention.

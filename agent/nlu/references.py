@@ -60,6 +60,9 @@ _ONE = re.compile(r"\b(?P<cue>like|about|of|pick|picked|choose|chose|recommend|r
                   r"though|any|a lot|please|pls|lol|haha)\b))")
 
 
+# a verdict on one item: "that one was great", "it sounds good"
+_VERDICT = re.compile(r"^\W*(?:(?:oh|ok|hmm|wow|yeah|yes|nah|meh)\W+)?(?P<ref>that one|this one|"
+                      r"that movie|that film|it)\s+(?:was|is|looks|sounds|seems)\b")
 # a question about one item: "is it any good?", "does that one have ratings?"
 _ASKED = re.compile(r"\b(?:is|was|does|did|has|how is|how was|what is|what's|whats)\s+"
                     r"(?P<ref>it|that one|this one|that movie|this movie|that film)\b")
@@ -110,7 +113,8 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
                   if not (m.group("cue") in ("is", "was", "in") and m.group("ref") in
                           ("that", "this")) and not any(end <= m.start() for end in named)]
         found += [Reference(m.start("ref"), m.end("ref"), (one,))
-                  for m in _ASKED.finditer(folded) if not any(end <= m.start() for end in named)]
+                  for pattern in (_ASKED, _VERDICT) for m in pattern.finditer(folded)
+                  if not any(end <= m.start() for end in named)]
     return _without_overlaps(found)
 
 

@@ -154,3 +154,12 @@ def test_moods_are_said_to_be_out_of_reach_and_negate_no_genre(agent):
     reply = agent.chat("a not too violent thriller", "mood")
     assert "can't tell mood or content ('violent')" in reply.text
     assert reply.items and all("Thriller" in i.genres for i in reply.items)
+
+
+def test_a_liked_title_is_noted_and_answered_with_picks_like_it(agent):
+    reply = agent.chat("star wars is my all time fav", "fav")
+    assert reply.trace.act == "feedback" and reply.text.startswith("Noted: you liked Star Wars")
+    assert reply.items and "Star Wars" not in {i.title for i in reply.items}
+    assert agent.profile("fav").liked == [49]
+    older = agent.chat("something older", "fav")
+    assert older.items and all(i.year < 1977 for i in older.items)

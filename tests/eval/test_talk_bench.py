@@ -303,6 +303,6 @@ def test_three_cases_through_the_command(home: Path, tmp_path: Path,
     assert cases["r-3"]["failed"] == [
         {"turn": 1, "check": "titles_shown", "reason": "not shown: Titanic"}]
     first = cases["r-2"]["transcript"][0]
-    assert first["user"] == "I loved Star Wars" and first["act"] == "recommend"
+    assert first["user"] == "I loved Star Wars" and first["act"] == "feedback"
     assert len(first["items"]) == 5 and "Star Wars" in first["text"]
     assert cases["r-2"]["transcript"][1]["items"] == [{"id": 99, "title": "Fargo", "year": 1996}]

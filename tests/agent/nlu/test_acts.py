@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from convrec.agent.frame import RequestFrame
 from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.recsys.catalog import Catalog
 
@@ -89,9 +90,11 @@ def test_dialogue_acts(extractor, message, act):
     assert extractor.extract(message).intent == act
 
 
-def test_a_liked_title_named_by_the_user_asks_for_picks(extractor):
+def test_a_liked_title_is_feedback_and_a_seed_for_picks(extractor):
     frame = extractor.extract("I loved The Godfather")
-    assert frame.intent == "recommend" and frame.similar_to == ["The Godfather"]
+    assert frame.intent == "feedback" and frame.similar_to == ["The Godfather"]
+    during = extractor.extract("I loved The Godfather", RequestFrame(genres=["Crime"]))
+    assert during.intent == "recommend"
 
 
 def test_explain_and_compare_read_the_references(extractor):
