@@ -21,7 +21,7 @@ from convrec.recsys.catalog import Catalog
 
 ACTS = ("recommend", "info", "compare", "explain", "feedback", "help", "chat")
 REFERENCE = re.compile(r"#(\d+)")
-TALK_SETS = ("dev", "test", "test2")
+TALK_SETS = ("dev", "test", "test2", "test3")
 CATEGORIES = (
     "recommend", "refine", "negated_years", "relative_years", "any_of", "count", "reference",
     "info", "info_missing", "compare", "explain", "feedback", "help", "offtopic",
