@@ -174,14 +174,15 @@ def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
     genres = ", ".join(item.genres) or "no listed genre"
     year = f"from {item.year}" if item.year else "of unknown year"
     if not facts.has_ratings:
-        return f"{item.title} is {genres}, {year}; {_people(item.popularity)} in the data have it."
-    line = f"{item.title} is {genres}, {year}; {_people(item.popularity)} rated it"
+        return f"{item.title} is {genres}, {year}; {people(item.popularity)} in the data have it."
+    line = f"{item.title} is {genres}, {year}; {people(item.popularity)} rated it"
     if item.avg_rating is not None:
         line += f", {item.avg_rating:.2f} on average"
     return line + "."
 
 
-def _people(count: int) -> str:
+def people(count: int) -> str:
+    """ "1 person", "12 people"."""
     return "1 person" if count == 1 else f"{count} people"
 
 

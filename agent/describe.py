@@ -17,11 +17,13 @@ def describe_years(low: int | None, high: int | None) -> str:
     return f"from {low} on" if low is not None else f"up to {high}"
 
 
-def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True) -> str:
+def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True,
+                   with_noun: bool = False) -> str:
     """ "Sci-Fi from the 1990s, not Horror, like The Godfather" (empty for no constraints).
 
     `query`: include the free-text wish (a search ranks by it, but items need not match it,
-    so reasons leave it out)."""
+    so reasons leave it out); `with_noun`: name the noun after the genres too ("Horror
+    films from the 1990s")."""
     parts = []
     head = " ".join(frame.genres)
     if frame.genres_any:
@@ -33,6 +35,8 @@ def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True)
     if frame.query and query:
         head = f"{head} ({frame.query})" if head else frame.query
     years = describe_years(frame.year_min, frame.year_max)
+    if head and with_noun:
+        head = f"{head} {noun}"
     if head or years or frame.exclude_genres or frame.exclude_years or frame.similar_to:
         parts.append(" ".join(p for p in (head or noun, years) if p))
     if frame.exclude_years:

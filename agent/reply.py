@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convrec.agent import answers
-from convrec.agent.answers import CatalogFacts
+from convrec.agent.answers import CatalogFacts, people
 from convrec.agent.compiler import Grounded
-from convrec.agent.describe import describe_frame, describe_years
+from convrec.agent.describe import describe_frame
 from convrec.agent.frame import RequestFrame
 from convrec.agent.responder import Responder
 from convrec.agent.trace import RecommendedItem
@@ -81,14 +81,18 @@ def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
     return bool(cannot) and not rest.has_constraints()
 
 
-def reason(grounded: Grounded, ranker: str | None, item: RecommendedItem,
-           popular_min: int = 0) -> str:
-    """Why `item` was picked, in words that are true of it ("popular" only from
+def reasons(grounded: Grounded, ranker: str | None, items: Sequence[RecommendedItem],
+            popular_min: int = 0) -> list[str]:
+    """Why each item was picked, in words that are true of it ("popular" only from
     `popular_min` ratings on)."""
-    frame = grounded.frame
+    wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": [],
+                                                              "quality": False}), query=False)
+    return [_reason(grounded.frame, wanted, ranker, item, popular_min) for item in items]
+
+
+def _reason(frame: RequestFrame, wanted: str, ranker: str | None, item: RecommendedItem,
+            popular_min: int) -> str:
     parts = []
-    wanted = describe_frame(frame.model_copy(update={"similar_to": [], "quality": False}),
-                            query=False)
     if wanted:
         parts.append(f"fits {wanted}")
     said = [w for w in frame.query.lower().split() if len(w) >= 3] if frame.query else []
@@ -111,12 +115,10 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
         return "suits what you have liked and seen"
     if ranker == "rating":
         if item is not None and item.avg_rating is not None:
-            people = "1 person" if item.popularity == 1 else f"{item.popularity} people"
-            return f"rated {item.avg_rating:.1f} on average by {people}"
+            return f"rated {item.avg_rating:.1f} on average by {people(item.popularity)}"
         return "highest average rating"
     if ranker == "popularity" and item is not None:
-        people = "1 person" if item.popularity == 1 else f"{item.popularity} people"
-        said = f"{people} in the data " + \
+        said = f"{people(item.popularity)} in the data " + \
             ("rated it" if item.avg_rating is not None else "have it")
         return f"popular: {said}" if item.popularity >= popular_min else said
     return "popular" if ranker == "popularity" else ""
@@ -133,13 +135,8 @@ def ranking_basis(ranker: str | None, similar_to: Sequence[str]) -> str:
 
 def _counted(frame: RequestFrame, facts: CatalogFacts) -> str:
     """What was counted: "Horror films from the 1990s, not Comedy"."""
-    genres = " ".join(frame.genres) or " or ".join(frame.genres_any)
-    head = " ".join(p for p in (genres, f"{facts.noun}s",
-                                describe_years(frame.year_min, frame.year_max)) if p)
-    rest = describe_frame(frame.model_copy(update={"genres": [], "genres_any": [],
-                                                   "year_min": None, "year_max": None}),
-                          query=False).split(", ")[1:]
-    return ", ".join([head, *rest])
+    return describe_frame(frame.model_copy(update={"popularity": None, "quality": False}),
+                          noun=f"{facts.noun}s", query=False, with_noun=True)
 
 
 def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:

@@ -25,7 +25,7 @@ from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm.registry import LLMConnectionError, LLMError, call_before
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest, Reading
-from convrec.agent.reply import Outcome, nothing_to_search, ranking_basis, reason, reply_text
+from convrec.agent.reply import Outcome, nothing_to_search, ranking_basis, reasons, reply_text
 from convrec.agent.responder import Responder
 from convrec.agent.trace import (
     CriticStep,
@@ -276,9 +276,8 @@ class Turn:
                  for item, score in zip(self._fetch(ids), scores)]
         if not _picks(frame):
             return items
-        popular = self.parts.bands.popular_min
-        return [dataclasses.replace(item, reason=reason(grounded, ranker, item, popular))
-                for item in items]
+        said = reasons(grounded, ranker, items, self.parts.bands.popular_min)
+        return [dataclasses.replace(item, reason=why) for item, why in zip(items, said)]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:
         """The catalog item a title names; each title is matched once per turn."""

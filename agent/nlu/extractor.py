@@ -123,22 +123,25 @@ class SlotExtractor:
         ("which is better?", "and Fargo?") ask about them.
         """
         original = fold(message)
-        message = normalise(message, self.words,
-                            [(m.start, m.end) for m in self.index.find(message)]).text
+        found = self.index.find(message)
+        normalised = normalise(message, self.words, [(m.start, m.end) for m in found]).text
+        if normalised != message:
+            message, found = normalised, self.index.find(normalised)
         if is_help(original) or is_help(fold(message)):
             return RequestFrame(intent="help")
         said = fold(message)  # as written, before references become titles
-        named = [m.end for m in self.index.find(message)]
         listed = focus if len(focus) >= 2 else shown  # "tell me about X and Y" -> "the first"
-        message, forced = substitute(message, resolve_references(
-            said, listed, focus[0] if focus else None, named))
+        references = resolve_references(said, listed, focus[0] if focus else None,
+                                        [m.end for m in found])
+        message, forced = substitute(message, references)
         folded = fold(message)
         if not forced and _is_chat(folded):
             return RequestFrame(intent="chat")
-        mentions = merge_mentions(forced, self.index.find(message))
+        # titles are looked for again only where references put titles into the message
+        mentions = merge_mentions(forced, self.index.find(message) if references else found)
         taken = [(m.start, title_end(folded, m)) for m in mentions]
         unknown = find_unknown_titles(folded, taken, self._explained)
-        item_act = self._item_act(folded, said, mentions, unknown, shown, focus)
+        item_act = self._item_act(folded, said, found, mentions, unknown, shown, focus)
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
@@ -164,15 +167,15 @@ class SlotExtractor:
             return RequestFrame(intent="chat")
         return frame
 
-    def _item_act(self, folded: str, said: str, mentions: Sequence[Mention],
-                  unknown: Sequence[Name], shown: Sequence[str], focus: Sequence[str]
-                  ) -> RequestFrame | None:
+    def _item_act(self, folded: str, said: str, named: Sequence[Mention],
+                  mentions: Sequence[Mention], unknown: Sequence[Name], shown: Sequence[str],
+                  focus: Sequence[str]) -> RequestFrame | None:
         """Compare, explain or info: acts about named (or shown) items, or None. `said`:
-        the message before references were replaced by titles."""
+        the message before references were replaced by titles; `named`: its titles."""
         titles = [m.title for m in mentions] + [u.text for u in unknown]
         rest = blank(folded, [(m.start, m.end) for m in mentions]
                       + [(u.start, u.end) for u in unknown])
-        said_rest = blank(said, [(m.start, m.end) for m in self.index.find(said)])
+        said_rest = blank(said, [(m.start, m.end) for m in named])
         if is_compare(rest) or is_compare(said_rest):  # titles blanked: "As Good As It Gets"
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking

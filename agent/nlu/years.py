@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
+from convrec.agent.nlu.spans import blank
 
 _DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
                  "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990,
@@ -136,7 +137,7 @@ def parse_years(text: str, latest_year: int) -> YearSlots:
             ranges = [term_range(t) for t in terms]
             bounds.append(combine(ranges[0], ranges[-1]))
             slots.spans.append(match.span())
-        work = _blank(work, slots.spans)
+        work = blank(work, slots.spans)
     if slots.exclude is not None:  # "not 90s, so tired of 90s stuff": no 90s either way
         low, high = slots.exclude
         bounds = [(lo, hi) for lo, hi in bounds
@@ -161,7 +162,7 @@ def _excluded(text: str, slots: YearSlots) -> str:
     for match in _NOT_OLD.finditer(text):
         slots.not_old = True
         slots.spans.append(match.span())
-    return _blank(text, slots.spans)
+    return blank(text, slots.spans)
 
 
 def _relative(work: str, slots: YearSlots, latest_year: int) -> None:
@@ -190,10 +191,3 @@ def _intersect(bounds: list[tuple[int | None, int | None]]) -> tuple[int | None,
     if low is not None and high is not None and low > high:
         return bounds[-1]
     return low, high
-
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
