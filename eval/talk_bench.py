@@ -141,10 +141,9 @@ def run(home: Path, dataset: str, llm: str, sets: Sequence[str],
         progress: Callable[[str], None] = lambda note: None) -> list[SetResult]:
     """Load and validate every set, build one agent (sessions in a throwaway store), run."""
     from convrec.agent.assemble import build_agent
-    from convrec.recsys.catalog import Catalog
-    from convrec.recsys.fetch import dataset_dir
+    from convrec.recsys.fetch import open_catalog
 
-    catalog = Catalog(dataset_dir(home, dataset) / "catalog.sqlite")
+    catalog = open_catalog(home, dataset)
     try:
         titles = Titles(catalog)
         loaded = {name: select(load_set(name, titles, catalog.genres), categories, limit)

@@ -8,16 +8,21 @@ dense item ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from convrec.recsys.io import atomic_path
+from convrec.recsys.io import atomic_path, atomic_write_text
+from convrec.recsys.schema import DatasetInfo
 
-ITEM_COLUMNS = ["item_id", "raw_id", "title", "display_title", "year", "genres", "description"]
+# genres: every facet value of the item (a tuple); facets: (column, value) pairs; people:
+# (role, name) pairs; description: the item's text columns joined.
+ITEM_COLUMNS = ["item_id", "raw_id", "title", "display_title", "year", "genres", "description",
+                "facets", "people"]
+INFO_FILE = "dataset.json"
 INTERACTION_COLUMNS = ["user_id", "item_id", "timestamp", "rating"]
 
 
@@ -38,14 +43,16 @@ class DatasetStats:
 class Dataset:
     """Items and interactions with dense ids.
 
-    items: one row per item, columns ITEM_COLUMNS; `genres` holds a tuple of names.
+    items: one row per item, columns ITEM_COLUMNS; `genres` holds a tuple of facet values.
     interactions: columns INTERACTION_COLUMNS, one row per (user, item), time-ordered per user.
+    info: the item noun and what the item columns mean.
     """
 
     name: str
     items: pd.DataFrame
     interactions: pd.DataFrame
     user_raw_ids: tuple[str, ...]
+    info: DatasetInfo = field(default_factory=DatasetInfo)
 
     @property
     def n_users(self) -> int:
@@ -70,35 +77,52 @@ class Dataset:
         )
 
     def save(self, folder: Path) -> None:
-        """Write the canonical files (items.jsonl, interactions.csv, users.txt) atomically."""
+        """Write the canonical files (items.jsonl, interactions.csv, users.txt, dataset.json)
+        atomically."""
         folder.mkdir(parents=True, exist_ok=True)
-        items = self.items.assign(genres=self.items["genres"].map(list))
+        items = self.items.assign(genres=self.items["genres"].map(list),
+                                  facets=self.items["facets"].map(lambda p: [list(x) for x in p]),
+                                  people=self.items["people"].map(lambda p: [list(x) for x in p]))
         with atomic_path(folder / "items.jsonl") as tmp:
             items.to_json(tmp, orient="records", lines=True, force_ascii=False)
         with atomic_path(folder / "interactions.csv") as tmp:
             self.interactions.to_csv(tmp, index=False)
         with atomic_path(folder / "users.txt") as tmp:
             tmp.write_text("\n".join(self.user_raw_ids) + "\n", encoding="utf-8")
+        atomic_write_text(folder / INFO_FILE, self.info.to_json())
 
     @classmethod
-    def load(cls, folder: Path, name: str | None = None) -> Dataset:
-        """Read what `save` wrote."""
+    def load(cls, folder: Path, name: str | None = None,
+             default_info: DatasetInfo | None = None) -> Dataset:
+        """Read what `save` wrote. A folder written before datasets described themselves
+        (no dataset.json, no facets or people) gets `default_info` and facets from genres."""
         items = pd.read_json(folder / "items.jsonl", orient="records", lines=True,
                              dtype={"raw_id": str})
         items["genres"] = items["genres"].map(tuple)
         items["year"] = items["year"].astype("Int64")
         items["description"] = items["description"].fillna("")
+        if "facets" in items:
+            items["facets"] = items["facets"].map(lambda p: tuple(tuple(x) for x in p))
+        else:
+            items["facets"] = items["genres"].map(lambda g: tuple(("genres", v) for v in g))
+        items["people"] = (items["people"].map(lambda p: tuple(tuple(x) for x in p))
+                           if "people" in items else [()] * len(items))
         interactions = pd.read_csv(folder / "interactions.csv")
         users = (folder / "users.txt").read_text(encoding="utf-8").splitlines()
-        return cls(name or folder.name, items[ITEM_COLUMNS], interactions, tuple(users))
+        info_path = folder / INFO_FILE
+        info = (DatasetInfo.from_json(info_path.read_text(encoding="utf-8"))
+                if info_path.is_file() else default_info or DatasetInfo())
+        return cls(name or folder.name, items[ITEM_COLUMNS], interactions, tuple(users), info)
 
 
 def build_dataset(
-    name: str, items: pd.DataFrame, interactions: pd.DataFrame
+    name: str, items: pd.DataFrame, interactions: pd.DataFrame,
+    info: DatasetInfo | None = None,
 ) -> Dataset:
     """Turn raw-id frames into a `Dataset` with dense ids.
 
-    items: raw_id, title, display_title, year, genres (tuple), description.
+    items: raw_id, title, display_title, year, genres (tuple), description, and optionally
+    facets ((column, value) pairs; from genres when absent) and people ((role, name) pairs).
     interactions: user (raw), item (raw), timestamp, rating, in the source file's order.
     Unknown items must already have been rejected by the parser. Repeated (user, item)
     pairs keep the earliest. Rows are stored per user in time order, ties in time kept in
@@ -106,6 +130,10 @@ def build_dataset(
     """
     items = items.reset_index(drop=True).copy()
     items.insert(0, "item_id", np.arange(len(items), dtype=np.int64))
+    if "facets" not in items:
+        items["facets"] = items["genres"].map(lambda g: tuple(("genres", v) for v in g))
+    if "people" not in items:
+        items["people"] = [()] * len(items)
     item_index = dict(zip(items["raw_id"], items["item_id"]))
     frame = interactions.copy()
     frame["user"] = frame["user"].astype(str)
@@ -116,7 +144,7 @@ def build_dataset(
     frame = frame.sort_values(["user_id", "timestamp"], kind="stable")
     frame = frame.drop_duplicates(["user_id", "item_id"], keep="first")
     frame = frame[INTERACTION_COLUMNS].reset_index(drop=True)
-    return Dataset(name, items[ITEM_COLUMNS], frame, user_raw)
+    return Dataset(name, items[ITEM_COLUMNS], frame, user_raw, info or DatasetInfo())
 
 
 def _natural_key(value: str) -> tuple[int, int | str]:

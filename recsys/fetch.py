@@ -28,7 +28,9 @@ from pathlib import Path
 from convrec.recsys.catalog import CATALOG_VERSION, Catalog, build_catalog, catalog_version
 from convrec.recsys.data import Dataset
 from convrec.recsys.io import atomic_path, atomic_write_text, sha256_of
-from convrec.recsys.parsers import parse_csv, parse_grouplens, parse_recbole
+from convrec.recsys.movielens import MOVIELENS_INFO
+from convrec.recsys.parsers import ItemColumns, parse_csv, parse_grouplens, parse_recbole
+from convrec.recsys.schema import DatasetInfo
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def load_dataset(home: Path, name: str = MOVIELENS_100K) -> Dataset:
     """Load a fetched dataset from the cache, its catalog brought up to date; say how to
     fetch it when it is missing."""
     _check_fetched(home, name)
-    dataset = Dataset.load(dataset_dir(home, name), name)
+    dataset = Dataset.load(dataset_dir(home, name), name, _default_info(name))
     _upgrade_catalog(dataset_dir(home, name), lambda: dataset)
     return dataset
 
@@ -82,8 +84,13 @@ def open_catalog(home: Path, name: str = MOVIELENS_100K) -> Catalog:
     """The catalog of a fetched dataset, first rebuilt from the cached files if it is stale."""
     _check_fetched(home, name)
     folder = dataset_dir(home, name)
-    _upgrade_catalog(folder, lambda: Dataset.load(folder, name))
+    _upgrade_catalog(folder, lambda: Dataset.load(folder, name, _default_info(name)))
     return Catalog(folder / CATALOG)
+
+
+def _default_info(name: str) -> DatasetInfo:
+    """What a cache folder written before datasets described themselves holds."""
+    return MOVIELENS_INFO if name == MOVIELENS_100K else DatasetInfo()
 
 
 def _check_fetched(home: Path, name: str) -> None:
@@ -108,12 +115,17 @@ def fetch(
     interactions: Path | None = None,
     items: Path | None = None,
     timeout: float = 20.0,
+    noun: str | None = None,
+    columns: ItemColumns = ItemColumns(),
 ) -> tuple[Dataset, str]:
-    """Make `name` available in the cache and return (dataset, where it came from)."""
+    """Make `name` available in the cache and return (dataset, where it came from).
+
+    noun, columns: for your own data, what an item is called ("game") and which extra
+    columns of the items file are facets, people or text (see `ItemColumns`)."""
     if interactions or items:
         if not (interactions and items):
             raise ValueError("give both --interactions and --items for your own data")
-        dataset = parse_csv(Path(interactions), Path(items), name)
+        dataset = parse_csv(Path(interactions), Path(items), name, noun, columns)
         _store(home, dataset, source=f"{interactions} + {items}")
         return dataset, "your files"
     if is_fetched(home, name):
@@ -149,7 +161,8 @@ def _store(home: Path, dataset: Dataset, source: str) -> None:
     build_catalog(dataset, folder / CATALOG)
     stats = dataset.stats()
     manifest = {"name": dataset.name, "format": CACHE_FORMAT, "source": source,
-                "users": stats.users, "items": stats.items, "interactions": stats.interactions}
+                "noun": dataset.info.noun, "users": stats.users, "items": stats.items,
+                "interactions": stats.interactions}
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2))
 
 

@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from convrec.recsys.data import DataError, Dataset, build_dataset
+from convrec.recsys.movielens import MOVIELENS_INFO
+from convrec.recsys.schema import (
+    CORE_NAMES,
+    FACET_NAMES,
+    PEOPLE_NAMES,
+    TEXT_NAMES,
+    DatasetInfo,
+    singular,
+)
 from convrec.recsys.titles import display_title, split_year
 
 GROUPLENS_GENRES = (
@@ -25,9 +35,12 @@ _NO_GENRE = "unknown"
 
 
 def _item_row(raw_id: str, title: str, year: int | None, genres: Iterable[str],
-              description: str = "") -> dict:
+              description: str = "", facets: Iterable[tuple[str, str]] | None = None,
+              people: Iterable[tuple[str, str]] = ()) -> dict:
     bare, title_year = split_year(title)
     genres = tuple(dict.fromkeys(g for g in genres if g and g != _NO_GENRE))
+    if facets is None:
+        facets = (("genres", g) for g in genres)
     return {
         "raw_id": raw_id,
         "title": bare,
@@ -35,6 +48,8 @@ def _item_row(raw_id: str, title: str, year: int | None, genres: Iterable[str],
         "year": year if year is not None else title_year,
         "genres": genres,
         "description": description,
+        "facets": tuple(dict.fromkeys(facets)),
+        "people": tuple(dict.fromkeys(people)),
     }
 
 
@@ -106,7 +121,8 @@ def parse_grouplens(folder: Path, name: str = "movielens-100k") -> Dataset:
                             f"timestamp), got {len(fields)}")
         records.append((fields[0], fields[1], _int(fields[3], where, "timestamp"),
                         _number(fields[2], where, "rating"), number))
-    return build_dataset(name, items, _interactions_frame(records, items, data_path))
+    return build_dataset(name, items, _interactions_frame(records, items, data_path),
+                         MOVIELENS_INFO)
 
 
 def _interactions_frame(records: list[tuple], items: pd.DataFrame, source: Path) -> pd.DataFrame:
@@ -161,13 +177,16 @@ def parse_recbole(inter_path: Path, item_path: Path, name: str = "movielens-100k
         line = int(where.rsplit(":", 1)[1])
         records.append((row["user_id"], row["item_id"], _int(row["timestamp"], where,
                         "timestamp"), float(rating), line))
-    return build_dataset(name, items, _interactions_frame(records, items, inter_path))
+    return build_dataset(name, items, _interactions_frame(records, items, inter_path),
+                         MOVIELENS_INFO)
 
 
 # --- plain CSV (a user's own data) ----------------------------------------------------------
 
 
-def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+def _csv_rows(path: Path, required: tuple[str, ...],
+              check_header: Callable[[list[str]], None] | None = None,
+              ) -> Iterator[tuple[str, dict[str, str]]]:
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -178,6 +197,8 @@ def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict
             if missing:
                 raise DataError(f"{path}:1: header lacks column(s) {missing}; the first line "
                                 f"must name the columns, e.g. {','.join(required)}")
+            if check_header:
+                check_header(header)
             reader.fieldnames = header
             for row in reader:
                 where = f"{path}:{reader.line_num}"
@@ -190,6 +211,50 @@ def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict
             raise DataError(f"{path}: not valid UTF-8; save the file as UTF-8") from None
 
 
+@dataclass(frozen=True)
+class ItemColumns:
+    """Which columns of an items CSV are facets, people and text (besides id, title, year).
+
+    Columns with a known name (`recsys.schema`) are recognised; any other must be declared.
+    """
+
+    facets: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+
+    def resolve(self, header: list[str], path: Path) -> ItemColumns:
+        """The columns of this header by kind; an unknown column is an error naming it."""
+        declared = {c.strip().lower() for c in (*self.facets, *self.people, *self.text)}
+        facets = [c for c in header if c in FACET_NAMES or c in _lower(self.facets)]
+        people = [c for c in header if c in PEOPLE_NAMES or c in _lower(self.people)]
+        text = [c for c in header if c in TEXT_NAMES or c in _lower(self.text)]
+        absent = sorted(declared - set(header))
+        if absent:
+            raise DataError(f"{path}:1: column(s) {absent} were declared but the header has "
+                            f"no such column; the header is {','.join(header)}")
+        for column in header:
+            kinds = (column in facets) + (column in people) + (column in text)
+            if column in CORE_NAMES and kinds:
+                raise DataError(f"{path}:1: column '{column}' is id, title or year; it "
+                                "cannot also be a facet, people or text column")
+            if column not in CORE_NAMES and kinds != 1:
+                raise DataError(
+                    f"{path}:1: column '{column}' is "
+                    + ("declared as more than one kind" if kinds else "not a known kind")
+                    + f"; declare it with exactly one of --facets {column} ('|'-separated "
+                    f"labels), --people {column} ('|'-separated names) or --text {column} "
+                    "(free text), or remove the column")
+        return ItemColumns(tuple(facets), tuple(people), tuple(text))
+
+
+def _lower(columns: Iterable[str]) -> set[str]:
+    return {c.strip().lower() for c in columns}
+
+
+def _labels(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
 def _timestamp(value: str, where: str) -> int:
     if re.fullmatch(r"-?\d+(\.\d+)?", value):
         return int(float(value))
@@ -200,21 +265,34 @@ def _timestamp(value: str, where: str) -> int:
                         f"date such as 2024-05-01, got {value!r}") from None
 
 
-def parse_csv(interactions_path: Path, items_path: Path, name: str) -> Dataset:
+def parse_csv(interactions_path: Path, items_path: Path, name: str, noun: str | None = None,
+              columns: ItemColumns = ItemColumns()) -> Dataset:
     """Read a user's CSVs.
 
-    items: id, title, optional year, genres ('|'-separated), description.
+    items: id, title, optional year, and any facet ('|'-separated labels: genres, tags,
+    categories, ...), people ('|'-separated names: director, author, designers, ...) and
+    text (description, plot, ...) columns; see `ItemColumns`.
     interactions: user, item, timestamp, optional rating.
+    Nothing is returned (or written by the caller) unless both files are valid.
     """
+    found: list[ItemColumns] = []
+
+    def check(header: list[str]) -> None:
+        found.append(columns.resolve(header, items_path))
+
     rows = []
-    for where, row in _csv_rows(items_path, ("id", "title")):
+    for where, row in _csv_rows(items_path, ("id", "title"), check):
+        kinds = found[0]
         if not row["id"]:
             raise DataError(f"{where}: column 'id' is empty")
         if not row["title"]:
             raise DataError(f"{where}: column 'title' is empty")
         year = _int(row["year"], where, "year") if row.get("year") else None
-        genres = [g.strip() for g in row.get("genres", "").split("|")]
-        rows.append(_item_row(row["id"], row["title"], year, genres, row.get("description", "")))
+        facets = [(c, v) for c in kinds.facets for v in _labels(row[c])]
+        people = [(singular(c), v) for c in kinds.people for v in _labels(row[c])]
+        text = " ".join(row[c] for c in kinds.text if row[c])
+        rows.append(_item_row(row["id"], row["title"], year, [v for _, v in facets], text,
+                              facets, people))
     items = _items_frame(rows, items_path)
     records = []
     for where, row in _csv_rows(interactions_path, ("user", "item", "timestamp")):
@@ -225,4 +303,9 @@ def parse_csv(interactions_path: Path, items_path: Path, name: str) -> Dataset:
         line = int(where.rsplit(":", 1)[1])
         records.append((row["user"], row["item"], _timestamp(row["timestamp"], where), rating,
                         line))
-    return build_dataset(name, items, _interactions_frame(records, items, interactions_path))
+    kinds = found[0]
+    info = DatasetInfo(noun=(noun or "item").strip().lower(),
+                       facet_columns=kinds.facets or ("genres",),
+                       people_columns=kinds.people, text_columns=kinds.text)
+    return build_dataset(name, items, _interactions_frame(records, items, interactions_path),
+                         info)

@@ -29,11 +29,12 @@ from convrec.agent.nlu.dialogue import (
     is_help,
     is_off_topic,
 )
+from convrec.agent.nlu.facets import FacetLexicon
 from convrec.agent.nlu.lexicon import (
     CHAT_REQUIRED,
     CHAT_WORDS,
-    GENRE_SYNONYMS,
     INFO_PATTERNS,
+    ITEM_NOUNS,
     REQUEST_WORDS,
     STOPWORDS,
 )
@@ -43,9 +44,9 @@ from convrec.agent.nlu.normalise import Vocabulary, english_words, normalise, vo
 from convrec.agent.nlu.references import resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
-    find_genres,
     find_moods,
     find_popularity,
+    negated_at,
     soft_query,
     title_roles,
 )
@@ -97,14 +98,16 @@ class SlotExtractor:
     """Fills request frames for one catalog; build once, call `extract` per message."""
 
     def __init__(self, catalog: Catalog):
-        self.index = MentionFinder((r.title, r.display_title, r.popularity)
-                                   for r in catalog.title_rows())
         self.genres: tuple[str, ...] = catalog.genres
+        self.facets = FacetLexicon.from_catalog(self.genres, catalog.info)
+        self.index = MentionFinder(((r.title, r.display_title, r.popularity)
+                                    for r in catalog.title_rows()),
+                                   unlistable=frozenset(self.facets.phrases))
         self.latest_year = catalog.latest_year() or 2000
-        genre_words = {w for g in self.genres for w in GENRE_SYNONYMS.get(g, ())}
-        self._count = count_patterns(w for w in genre_words if w.endswith("s"))
-        self._vocabulary = STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS
-        self.words = extractor_vocabulary(self.genres)
+        self._count = count_patterns(self.facets.plural_words)
+        self._vocabulary = (STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS | ITEM_NOUNS
+                            | set(self.facets.noun_words))
+        self.words = extractor_vocabulary(self.facets)
 
     def titles_in(self, text: str) -> list[str]:
         """Display titles of the catalog titles mentioned in `text`, in text order."""
@@ -246,11 +249,11 @@ class SlotExtractor:
                       + [m.span() for m in _COMPLIMENT.finditer(folded)])
         years = parse_years(work, self.latest_year)
         work = blank(work, years.spans)
-        popularity, spans = find_popularity(work)
+        popularity, spans = find_popularity(work, self.facets.shadows)
         work = blank(work, spans)
-        moods, mood_spans = find_moods(work)
+        moods, mood_spans = find_moods(work, self.facets.shadows)
         work = blank(work, mood_spans)
-        hits = find_genres(work, self.genres)
+        hits = self.facets.find(work, negated_at)
         any_of = any_of_genres(work, hits)
         roles = title_roles(folded, mentions)
         query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
@@ -286,12 +289,12 @@ class SlotExtractor:
         work = phrase
         years = parse_years(work, self.latest_year)
         work = blank(work, years.spans)
-        if find_genres(work, self.genres) or find_popularity(work)[0]:
+        if self.facets.find(work, negated_at) or find_popularity(work, self.facets.shadows)[0]:
             return True
         return not any(w not in self._vocabulary for w in _WORD.findall(work))
 
     def _known(self, word: str) -> bool:
-        return word in self._vocabulary or bool(find_genres(word, self.genres))
+        return word in self._vocabulary or bool(self.facets.find(word, negated_at))
 
     @staticmethod
     def _is_question(folded: str, mentions: Sequence[Mention]) -> bool:
@@ -360,13 +363,14 @@ def _is_small_talk(folded: str) -> bool:
     return not words & REQUEST_WORDS and (praise or bool(words & CHAT_REQUIRED))
 
 
-def extractor_vocabulary(genres: Sequence[str]) -> Vocabulary:
-    """The words the extractor keys on, for the normaliser: the catalog's genres with their
-    synonyms, and the cue words of the lexicon."""
+def extractor_vocabulary(facets: FacetLexicon) -> Vocabulary:
+    """The words the extractor keys on, for the normaliser: the catalog's facet values with
+    every form and synonym of them, its nouns, and the cue words of the lexicon."""
     cues = (lexicon.POPULAR, lexicon.OBSCURE, lexicon.NEGATIONS, lexicon.SEEN, lexicon.LIKE,
-            lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(lexicon.GENRE_HINTS))
-    words = set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS | lexicon.CONTRACTIONS
-    return vocabulary_from(genres, GENRE_SYNONYMS, words.union(*cues))
+            lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(facets.hints))
+    words = (set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS | lexicon.CONTRACTIONS | ITEM_NOUNS
+             | set(facets.noun_words))
+    return vocabulary_from(facets.values, facets.forms(), words.union(*cues))
 
 
 def _is_english(word: str) -> bool:

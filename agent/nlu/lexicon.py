@@ -1,47 +1,21 @@
-"""Word lists the slot extractor reads: genre synonyms, cue words, filler and chit-chat.
+"""Word lists the slot extractor reads for any catalog: cue words, filler and chit-chat.
 
-Patterns are regular expressions over lower-cased text, matched at word boundaries.
+Patterns are regular expressions over lower-cased text, matched at word boundaries. Facet
+words (genres, tags, ...) and the item noun are not here: they come from the catalog
+(`convrec.agent.nlu.facets`).
 """
 
 from __future__ import annotations
 
-# Everyday words for each MovieLens genre. Order inside a list does not matter; longer
-# phrases are tried before shorter ones by the extractor.
-GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "Action": ("action", "action packed", "action-packed", "shoot em up", "explosions"),
-    "Adventure": ("adventure", "adventures", "adventurous", "swashbuckler", "swashbuckling"),
-    "Animation": ("animation", "animated", "cartoon", "cartoons", "anime"),
-    "Children's": ("children's", "childrens", "children", "kids", "kid", "kiddie", "family",
-                   "kid friendly", "kid-friendly", "family friendly", "family-friendly"),
-    "Comedy": ("comedy", "comedies", "comedic", "funny", "funnier", "hilarious", "humor",
-               "humour", "humorous", "laugh", "laughs", "romcom", "rom com", "rom-com",
-               "romcoms", "rom-coms"),
-    "Crime": ("crime", "crimes", "gangster", "gangsters", "mob", "mobster", "mobsters",
-              "mafia"),
-    "Documentary": ("documentary", "documentaries", "docs", "doc", "docu", "docudrama"),
-    "Drama": ("drama", "dramas", "dramatic", "tearjerker", "tearjerkers", "tear jerker",
-              "a good cry"),
-    "Fantasy": ("fantasy", "fantasies", "magic", "magical", "wizard", "wizards",
-                "fairy tale", "fairy tales", "fairytale"),
-    "Film-Noir": ("film noir", "film-noir", "noir", "noirs"),
-    "Horror": ("horror", "horrors", "scary", "scarier", "scariest", "spooky", "creepy",
-               "frightening", "terrifying", "scare", "scares"),
-    "Musical": ("musical", "musicals"),
-    "Mystery": ("mystery", "mysteries", "whodunit", "whodunits", "whodunnit", "whodunnits",
-                "detective", "detectives"),
-    "Romance": ("romance", "romances", "romantic", "love story", "love stories", "romcom",
-                "rom com", "rom-com", "romcoms", "rom-coms"),
-    "Sci-Fi": ("sci-fi", "sci fi", "scifi", "science fiction", "science-fiction", "sf",
-               "sci fy", "sci-fy", "scify", "syfy", "sy fy", "scifis", "sci-fis",
-               "space", "futuristic"),
-    "Thriller": ("thriller", "thrillers", "suspense", "suspenseful", "thrilling"),
-    "War": ("war", "wars", "war movie", "war movies", "war film", "war films", "military"),
-    "Western": ("western", "westerns", "cowboy", "cowboys", "wild west"),
-}
-
-# Genre words that also keep their text in the soft query (the genre alone loses meaning).
-GENRE_HINTS: dict[str, str] = {"kung fu": "Action", "martial arts": "Action",
-                               "space opera": "Sci-Fi"}
+# Nouns people use for the items of a recommender, whatever the catalog holds; a catalog's
+# own noun is added to these (`FacetLexicon.noun_words`).
+ITEM_NOUNS = frozenset("""
+movie movies film films flick flicks picture pictures show shows series game games boardgame
+boardgames book books novel novels album albums record records song songs track tracks
+podcast podcasts title titles item items product products
+""".split())
+ITEM_NOUN = r"(?:movies?|films?|flicks?|pictures?|shows?|series|games?|boardgames?|books?|" \
+    r"novels?|albums?|records?|songs?|tracks?|podcasts?|titles?|items?|products?)"
 
 POPULAR = ("popular", "well known", "well-known", "famous", "mainstream", "blockbuster",
            "blockbusters", "crowd pleaser", "crowd pleasers", "crowd-pleaser",
@@ -183,7 +157,7 @@ award winning award-winning oscar-winning masterpiece masterpieces excellent bri
 incredible beloved praised terrible awful meh lame options choices picks recs
 bunch you're youre you've we're they're forget scratch
 """.split())
-# Genre words that name no genre in these phrases ("live action" is not Action).
+# Facet words that name no facet in these phrases ("live action" is not Action).
 NOT_GENRE = ("live action", "live-action", "action figure", "action figures")
 # Words of a message that asks for something; chit-chat without a slot has none of them.
 REQUEST_WORDS = frozenset("""

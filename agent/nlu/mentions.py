@@ -28,7 +28,7 @@ from convrec.agent.nlu.aliases import (
     numerals,
     sequel_short_forms,
 )
-from convrec.agent.nlu.lexicon import GENRE_SYNONYMS, STOPWORDS
+from convrec.agent.nlu.lexicon import STOPWORDS
 from convrec.recsys.titles import ARTICLE_KEYS, fold, search_key, strip_article
 
 MAX_WINDOW = 10
@@ -56,8 +56,6 @@ _CUE_AFTER = re.compile(r"\s*(?:fans? here\b|(?:was|is|were|are) (?:so |really |
                         r"dumb|meh|trash|the worst|horrible|(?:my |the )?(?:fav|favs|favorite|"
                         r"favorites|favourite|favourites|best))\b|about\W*$)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|(?:and|or|nor|&|plus)\s+)$")
-# Titles that are also everyday request words: never taken from a list of titles alone.
-_UNLISTABLE = frozenset(w for words in GENRE_SYNONYMS.values() for w in words)
 # Words capitalised by convention: capitals are no evidence of a title for these.
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january
 february march april may june july august september october november december christmas
@@ -106,8 +104,12 @@ def _is_risky(key: str) -> bool:
 class MentionFinder:
     """Finds catalog titles mentioned in free text; search keys of every title, built once."""
 
-    def __init__(self, titles: Iterable[tuple[str, str, int]]):
-        """`titles`: (original title, display title, popularity) per item."""
+    def __init__(self, titles: Iterable[tuple[str, str, int]],
+                 unlistable: frozenset[str] = frozenset()):
+        """`titles`: (original title, display title, popularity) per item; `unlistable`:
+        everyday request words (the catalog's facet words), never taken as a title from a
+        list of titles alone."""
+        self.unlistable = unlistable
         ranked: dict[str, tuple[int, int, str]] = {}  # key -> (priority, popularity, title)
         keys_by_title: list[tuple[str, list[str]]] = []
         for original, display, popularity in titles:
@@ -186,7 +188,7 @@ class MentionFinder:
                     if key not in self.risky or self._evidence(text, folded, tokens, i, j,
                                                                shouting):
                         found.append(Mention(start, end, title, 100.0))
-                    elif key not in _UNLISTABLE and any(w not in STOPWORDS for w in words):
+                    elif key not in self.unlistable and any(w not in STOPWORDS for w in words):
                         unsure.append(Mention(start, end, title, 100.0))
                     continue
                 if j - i >= 2 and words[0] not in STOPWORDS and words[-1] not in STOPWORDS:

@@ -7,23 +7,21 @@ by other slots may be blanked with spaces, so character positions stay comparabl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from rapidfuzz import fuzz
 
+from convrec.agent.nlu.facets import Hit, phrase_regex
 from convrec.agent.nlu.lexicon import (
     DISLIKE,
     DISLIKE_AFTER,
     EXCLUDE_AFTER,
-    GENRE_HINTS,
-    GENRE_SYNONYMS,
+    ITEM_NOUN,
     LIKE,
     LIKE_AFTER,
     MOODS,
     NEGATIONS,
-    NOT_GENRE,
     OBSCURE,
     POPULAR,
     SEEN,
@@ -38,54 +36,26 @@ _SENTENCE_END = re.compile(r"[.;!?]")
 _CONNECTORS = frozenset({"and", "or", "nor", "plus", "&", "both", "as", "well"})
 
 
-def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
-
-
-_GENRE_OF: dict[str, list[str]] = {}
-for _genre, _words in GENRE_SYNONYMS.items():
-    for _word in _words:
-        _GENRE_OF.setdefault(_word, []).append(_genre)
-_GENRES = _phrase_regex(_GENRE_OF)
-_HINTS = _phrase_regex(GENRE_HINTS)
-_NOT_GENRE = _phrase_regex(NOT_GENRE)
-# "for my 6 year old", "two-year-olds": children of twelve or younger.
-_CHILD_AGE = re.compile(r"(?<![\w-])(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|"
-                        r"nine|ten|eleven|twelve)[- ](?:year|yr)s?[- ]olds?(?![\w-])")
-CHILDREN = "Children's"
-_FUZZY_WORDS = [w for w in _GENRE_OF if " " not in w and len(w) >= 5 and w.isalpha()]
 _NEGATION = re.compile(r"(?<![\w'])(" + "|".join(re.escape(n) for n in
                                                   sorted(NEGATIONS, key=len, reverse=True))
                        + r")(?![\w'])((?:\s+[\w'-]+){0,3})\s*$")
-_POPULAR = _phrase_regex(POPULAR)
-_OBSCURE = _phrase_regex(OBSCURE)
-_LIKE = _phrase_regex(LIKE)
-_SEEN = _phrase_regex(SEEN)
-_NEG_ANY = _phrase_regex(NEGATIONS)
-_LIKE_AFTER = _phrase_regex(LIKE_AFTER)
-_EXCLUDE_AFTER = _phrase_regex(EXCLUDE_AFTER)
-_DISLIKE = _phrase_regex(DISLIKE)
-_DISLIKE_AFTER = _phrase_regex(DISLIKE_AFTER)
+_POPULAR = phrase_regex(POPULAR)
+_OBSCURE = phrase_regex(OBSCURE)
+_LIKE = phrase_regex(LIKE)
+_SEEN = phrase_regex(SEEN)
+_NEG_ANY = phrase_regex(NEGATIONS)
+_LIKE_AFTER = phrase_regex(LIKE_AFTER)
+_EXCLUDE_AFTER = phrase_regex(EXCLUDE_AFTER)
+_DISLIKE = phrase_regex(DISLIKE)
+_DISLIKE_AFTER = phrase_regex(DISLIKE_AFTER)
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _QUERY_LEADS = re.compile(r"(?<![\w-])(?:about|with|involving|featuring|starring|set in|"
                           r"set during|based on|fan of|where|more)\s+(?P<body>[^.,;!?]+)")
 _QUERY_UNTIL = re.compile(r"\b(?:but|from|before|after|since|that|which|please|pls|like|"
                           r"and (?:not|no|nothing))\b")
-_NOUN_BEFORE_MOVIE = re.compile(r"(?P<body>(?:[a-z][\w'-]*\s+){1,2})"
-                                r"(?:movie|movies|film|films|flick|flicks|stuff)\b")
+_NOUN_BEFORE_ITEM = re.compile(r"(?P<body>(?:[a-z][\w'-]*\s+){1,2})(?:" + ITEM_NOUN
+                               + r"|stuff)\b")
 SHORT_MESSAGE_WORDS = 5
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A recognised phrase: span, what it means, and whether it is negated."""
-
-    start: int
-    end: int
-    value: str
-    negated: bool = False
-    hint: bool = False  # the words also belong in the soft query ("kung fu")
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -98,35 +68,21 @@ def negated_at(text: str, start: int) -> bool:
     return not (match.group(1) == "nothing" and match.group(2).strip().startswith("but"))
 
 
-def find_genres(text: str, genres: Sequence[str]) -> list[Hit]:
-    """Genre mentions (synonyms, then typo-tolerant single words), each maybe negated."""
-    text = _NOT_GENRE.sub(lambda m: " " * len(m.group()), text)
-    hits = [Hit(m.start(), m.end(), genre, negated_at(text, m.start()))
-            for m in _GENRES.finditer(text) for genre in _GENRE_OF[m.group(1)]
-            if genre in genres]
-    hits += [Hit(m.start(), m.end(), GENRE_HINTS[m.group(1)], negated_at(text, m.start()),
-                 hint=True) for m in _HINTS.finditer(text) if GENRE_HINTS[m.group(1)] in genres]
-    if CHILDREN in genres:
-        hits += [Hit(m.start(), m.end(), CHILDREN) for m in _CHILD_AGE.finditer(text)]
-    used = [(h.start, h.end) for h in hits]
-    for match in _WORDS.finditer(text):
-        word = match.group()
-        if (len(word) < 5 or word in STOPWORDS or word in _GENRE_OF or not word.isalpha()
-                or any(s <= match.start() < e for s, e in used)):
-            continue
-        best = max(((fuzz.ratio(word, cand), cand) for cand in _FUZZY_WORDS
-                    if cand[0] == word[0]), default=(0.0, ""))
-        if best[0] >= GENRE_FUZZY_CUTOFF:
-            hits += [Hit(match.start(), match.end(), genre, negated_at(text, match.start()))
-                     for genre in _GENRE_OF[best[1]] if genre in genres]
-    return sorted(hits, key=lambda h: h.start)
+Shadowed = Callable[[str], bool]  # is this cue phrase a facet of the catalog?
 
 
-def find_popularity(text: str) -> tuple[str | None, list[tuple[int, int]]]:
-    """("popular" | "obscure" | None, spans used)."""
-    obscure = list(_OBSCURE.finditer(text))
+def _never(_: str) -> bool:
+    return False
+
+
+def find_popularity(text: str, shadowed: Shadowed = _never
+                    ) -> tuple[str | None, list[tuple[int, int]]]:
+    """("popular" | "obscure" | None, spans used); cue phrases `shadowed` (facets of the
+    catalog, such as "indie") are left to the facets."""
+    obscure = [m for m in _OBSCURE.finditer(text) if not shadowed(m.group(1))]
     popular = [m for m in _POPULAR.finditer(text)
-               if not any(o.start() <= m.start() < o.end() for o in obscure)]
+               if not shadowed(m.group(1))
+               and not any(o.start() <= m.start() < o.end() for o in obscure)]
     spans = [m.span() for m in obscure + popular]
     if obscure or any(negated_at(text, m.start()) for m in popular):
         return "obscure", spans
@@ -205,7 +161,7 @@ def soft_query(text: str, original: str, n_words: int) -> str | None:
         stop = _QUERY_UNTIL.search(body)
         spans.append((match.start("body"), match.start("body") + (stop.start() if stop
                                                                   else len(body))))
-    spans += [m.span("body") for m in _NOUN_BEFORE_MOVIE.finditer(text)]
+    spans += [m.span("body") for m in _NOUN_BEFORE_ITEM.finditer(text)]
     spans += [m.span() for m in _NAME.finditer(original)
               if not _SENTENCE_START.search(original[:m.start()])]
     if not spans and n_words <= SHORT_MESSAGE_WORDS:
@@ -251,18 +207,22 @@ def any_of_genres(text: str, hits: Sequence[Hit]) -> list[str]:
     return group
 
 
-_MOODS = _phrase_regex(MOODS)
+_MOODS = phrase_regex(MOODS)
 
 
 _MOOD_NEGATION = re.compile(r"(?:\b(?:not|no|nothing|less|without|never)\s+(?:too\s+|very\s+|so\s+|"
                             r"that\s+|overly\s+)?)$")
 
 
-def find_moods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+def find_moods(text: str, shadowed: Shadowed = _never
+               ) -> tuple[list[str], list[tuple[int, int]]]:
     """Moods and content wishes in `text` ("uplifting", "not too violent"), as written, and
-    their spans with any negation before them (so it negates no genre after them)."""
+    their spans with any negation before them (so it negates no genre after them); moods
+    that are a facet of the catalog (`shadowed`) are left to the facets."""
     moods, spans = [], []
     for match in _MOODS.finditer(text):
+        if shadowed(match.group(1)):
+            continue
         negation = _MOOD_NEGATION.search(text[:match.start()])
         spans.append((negation.start() if negation else match.start(), match.end()))
         moods.append(match.group(1))

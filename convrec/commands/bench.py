@@ -64,10 +64,9 @@ def _planner(args: argparse.Namespace, settings: Settings) -> int:
 def _planner_function(args: argparse.Namespace, settings: Settings):
     if args.planner == "deterministic":
         from convrec.agent.nlu.extractor import SlotExtractor
-        from convrec.recsys.catalog import Catalog
-        from convrec.recsys.fetch import dataset_dir
+        from convrec.recsys.fetch import open_catalog
 
-        catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
+        catalog = open_catalog(settings.home, settings.dataset)
         return SlotExtractor(catalog).extract, None
     from convrec.agent.assemble import build_agent
     from convrec.eval import agent_bench

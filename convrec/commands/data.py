@@ -7,6 +7,7 @@ from pathlib import Path
 
 from convrec.recsys.data import Dataset
 from convrec.recsys.fetch import MOVIELENS_100K, fetch, load_dataset
+from convrec.recsys.parsers import ItemColumns
 from convrec.settings import Settings
 
 
@@ -18,7 +19,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help=f"dataset name (default {MOVIELENS_100K}); with --interactions and "
                           "--items, the name your own data is stored under")
     get.add_argument("--interactions", type=Path, help="CSV: user,item,timestamp[,rating]")
-    get.add_argument("--items", type=Path, help="CSV: id,title[,year][,genres][,description]")
+    get.add_argument("--items", type=Path,
+                     help="CSV: id,title[,year] and any facet ('|'-separated: genres, tags, "
+                          "categories, ...), people (director, author, designers, ...) and "
+                          "text (description, plot, ...) columns")
+    get.add_argument("--noun", help="what one item is called, e.g. game, book (default: item)")
+    for kind, example in (("facets", "platforms"), ("people", "illustrators"),
+                          ("text", "tagline")):
+        get.add_argument(f"--{kind}", default="", metavar="COLUMNS",
+                         help=f"comma-separated columns of --items to read as {kind} besides "
+                              f"the known names (e.g. {example})")
     get.set_defaults(handler=_fetch)
     info = actions.add_parser("info", help="print a fetched dataset's statistics")
     info.add_argument("name", nargs="?", default=MOVIELENS_100K)
@@ -26,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _fetch(args: argparse.Namespace, settings: Settings) -> int:
-    dataset, source = fetch(settings.home, args.name, args.interactions, args.items)
+    columns = ItemColumns(*(tuple(c for c in value.split(",") if c.strip())
+                            for value in (args.facets, args.people, args.text)))
+    dataset, source = fetch(settings.home, args.name, args.interactions, args.items,
+                            noun=args.noun, columns=columns)
     if source == "cache":
         print(f"{dataset.name}: already in the cache ({settings.home}); nothing to do")
     else:
@@ -46,4 +59,10 @@ def print_stats(dataset: Dataset) -> None:
     print(f"items         {stats.items}")
     print(f"interactions  {stats.interactions}")
     print(f"density       {stats.density:.4%}")
-    print("genres        " + ", ".join(f"{g} {n}" for g, n in stats.genres.items()))
+    info = dataset.info
+    print(f"noun          {info.noun}")
+    print(f"facets        {', '.join(info.facet_columns)}: "
+          + ", ".join(f"{g} {n}" for g, n in stats.genres.items()))
+    if info.people_columns:
+        people = {n for pairs in dataset.items["people"] for _, n in pairs}
+        print(f"people        {', '.join(info.people_columns)}: {len(people)} names")

@@ -24,8 +24,7 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.agent.tuning.drafts import DraftDamage, with_drafts
     from convrec.agent.tuning.train import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled
-    from convrec.recsys.catalog import Catalog
-    from convrec.recsys.fetch import dataset_dir
+    from convrec.recsys.fetch import open_catalog
     from convrec.recsys.io import sha256_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -33,7 +32,7 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out).expanduser() if args.out else \
         llm_cache_dir(settings.home) / "planner_adapter"
     dataset = args.dataset or settings.dataset
-    catalog = Catalog(dataset_dir(settings.home, dataset) / "catalog.sqlite")
+    catalog = open_catalog(settings.home, dataset)
     labeled = {name: load_labeled(name) for name in PLANNER_SETS if has_labeled_set(name)}
     held_out = [e.message for examples in labeled.values() for e in examples]
     corpus, counts = build_corpus(catalog, config.corpus_size, config.seed, held_out)

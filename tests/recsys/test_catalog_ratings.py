@@ -75,7 +75,8 @@ def test_an_old_catalog_is_refused_with_the_fix_then_rebuilt_when_opened(tmp_pat
     assert catalog_version(path) == CATALOG_VERSION and catalog.has_ratings
     assert catalog.item(0).avg_rating == 4.0
     assert sorted(p.name for p in path.parent.iterdir()) == [
-        "catalog.sqlite", "interactions.csv", "items.jsonl", "manifest.json", "users.txt"]
+        "catalog.sqlite", "dataset.json", "interactions.csv", "items.jsonl", "manifest.json",
+        "users.txt"]
 
 
 def test_loading_the_dataset_the_toolkit_and_data_fetch_upgrade_an_old_catalog(

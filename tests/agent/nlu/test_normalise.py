@@ -13,8 +13,8 @@ from importlib import resources
 
 import pytest
 
-from convrec.agent.nlu import lexicon
 from convrec.agent.nlu.extractor import SlotExtractor, extractor_vocabulary
+from convrec.agent.nlu.facets import FacetLexicon
 from convrec.agent.nlu.normalise import Vocabulary, fold, normalise
 from convrec.recsys.catalog import Catalog
 
@@ -54,11 +54,11 @@ FOREIGN = [
 
 @pytest.fixture(scope="module")
 def vocabulary(catalog: Catalog) -> Vocabulary:
-    return _vocabulary(catalog.genres)
+    return _vocabulary(catalog.genres, catalog)
 
 
-def _vocabulary(genres) -> Vocabulary:
-    return extractor_vocabulary(genres)
+def _vocabulary(genres, catalog: Catalog) -> Vocabulary:
+    return extractor_vocabulary(FacetLexicon.from_catalog(genres, catalog.info))
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +202,8 @@ def test_a_title_alone_does_not_make_a_message_foreign(vocabulary):
 @pytest.mark.parametrize("missing", ["Western", "Horror", "Children's", "Sci-Fi", "Film-Noir",
                                      "Documentary", "Romance", "War"])
 def test_a_facet_the_vocabulary_lacks_is_never_written(catalog, missing):
-    vocabulary = _vocabulary([g for g in catalog.genres if g != missing])
-    words = {fold(w) for w in (missing, *lexicon.GENRE_SYNONYMS[missing])}
+    vocabulary = _vocabulary([g for g in catalog.genres if g != missing], catalog)
+    words = {fold(w) for w in (missing, *catalog.info.synonyms[missing])}
     patterns = [re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])") for w in words]
     for message in [*FOREIGN, "westrens and horer and documentry"]:
         output = fold(normalise(message, vocabulary).text)

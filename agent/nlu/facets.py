@@ -1,0 +1,137 @@
+"""The catalog's facet vocabulary: every facet value by its own name, its everyday forms and
+the dataset's own synonyms, and the phrases that find them in a message.
+
+Built once per catalog from `Catalog.genres` (every facet value) and `Catalog.info` (the
+dataset's lexicon). A value is understood as the catalog writes it, in lower case, in the
+plural and singular, with its hyphens as spaces or nothing ("Turn-Based", "turn based",
+"turnbased"), with "&" for "and", and within two letters of a typo (single words of five
+letters or more). Generic cue words (popular, obscure, moods, seen) that are also a facet
+form are the facet's: a catalog with an "Indie" tag means the tag by "indie".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from convrec.agent.nlu.lexicon import ITEM_NOUNS, NOT_GENRE, STOPWORDS
+from convrec.recsys.schema import DatasetInfo, plural, singular
+from convrec.recsys.titles import fold
+
+FUZZY_CUTOFF = 85.0
+# "for my 6 year old", "two-year-olds": children of twelve or younger.
+_CHILD_AGE = re.compile(r"(?<![\w-])(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|"
+                        r"nine|ten|eleven|twelve)[- ](?:year|yr)s?[- ]olds?(?![\w-])")
+_CHILD_WORDS = ("kids", "children", "children's", "childrens", "kid")
+_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+
+
+def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of `phrases` at word boundaries, longest first (never matches when empty)."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
+
+
+def value_forms(value: str) -> set[str]:
+    """How people write a facet value: "City Builder" -> city builder, city builders,
+    city-builder, citybuilder; "Sci-Fi" -> sci-fi, sci fi, scifi; "Roll & Write" -> roll and
+    write."""
+    base = fold(value).strip()
+    variants = {base, base.replace("&", "and"), base.replace(" and ", " & ")}
+    forms: set[str] = set()
+    for text in variants:
+        words = text.split()
+        if not words:
+            continue
+        last = words[-1]
+        for tail in {last, plural(last), singular(last)}:
+            phrase = " ".join([*words[:-1], tail])
+            forms |= {phrase, phrase.replace("-", " "), phrase.replace("-", ""),
+                      phrase.replace("'", "")}
+            if " " in phrase:
+                forms |= {phrase.replace(" ", "-"), phrase.replace(" ", "")}
+    return {re.sub(r"\s+", " ", f).strip() for f in forms if len(f) >= 2}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A recognised facet phrase: span, the facet value, and whether it is negated."""
+
+    start: int
+    end: int
+    value: str
+    negated: bool = False
+    hint: bool = False  # the words also belong in the soft query ("kung fu")
+
+
+@dataclass
+class FacetLexicon:
+    """Phrase -> facet values for one catalog, and what it shadows of the generic cues."""
+
+    values: tuple[str, ...]
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    hints: Mapping[str, str] = field(default_factory=dict)
+    noun_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        known = set(self.values)
+        self.phrases: dict[str, list[str]] = {}
+        for value in self.values:
+            for form in value_forms(value) | {fold(w) for w in self.synonyms.get(value, ())}:
+                self.phrases.setdefault(form, []).append(value)
+        self.hints = {fold(p): v for p, v in self.hints.items() if v in known}
+        self._regex = phrase_regex(self.phrases)
+        self._hints = phrase_regex(self.hints)
+        self._fuzzy = [w for w in self.phrases if " " not in w and len(w) >= 5 and w.isalpha()]
+        self.children = tuple(dict.fromkeys(v for w in _CHILD_WORDS
+                                            for v in self.phrases.get(w, ())))
+        self.plural_words = tuple(w for w in self.phrases if w.endswith("s"))
+
+    @classmethod
+    def from_catalog(cls, values: Sequence[str], info: DatasetInfo) -> FacetLexicon:
+        nouns = {info.noun, info.nouns, *info.noun_words}
+        return cls(tuple(values), info.synonyms, info.hints,
+                   tuple(sorted(fold(n) for n in nouns if n)))
+
+    def shadows(self, phrase: str) -> bool:
+        """Is this (generic cue) phrase a facet of this catalog?"""
+        return fold(phrase) in self.phrases
+
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """Facet value -> every phrase meaning it (for the normaliser's vocabulary)."""
+        out: dict[str, list[str]] = {v: [] for v in self.values}
+        for phrase, values in self.phrases.items():
+            for value in values:
+                out[value].append(phrase)
+        return {v: tuple(p) for v, p in out.items()}
+
+    def find(self, text: str, negated_at) -> list[Hit]:
+        """Facet mentions in folded `text` (phrases, hints, child ages, then near-typos of
+        single words); `negated_at(text, start)` says whether one is negated."""
+        text = phrase_regex(NOT_GENRE).sub(lambda m: " " * len(m.group()), text)
+        hits = [Hit(m.start(), m.end(), value, negated_at(text, m.start()))
+                for m in self._regex.finditer(text) for value in self.phrases[m.group(1)]]
+        hits += [Hit(m.start(), m.end(), self.hints[m.group(1)],
+                          negated_at(text, m.start()), hint=True)
+                 for m in self._hints.finditer(text)]
+        hits += [Hit(m.start(), m.end(), value) for m in _CHILD_AGE.finditer(text)
+                 for value in self.children]
+        used = [(h.start, h.end) for h in hits]
+        for match in _WORDS.finditer(text):
+            word = match.group()
+            if (len(word) < 5 or word in STOPWORDS or word in self.phrases
+                    or word in ITEM_NOUNS or not word.isalpha()
+                    or any(s <= match.start() < e for s, e in used)):
+                continue
+            best = max(((fuzz.ratio(word, cand), cand) for cand in self._fuzzy
+                        if cand[0] == word[0]), default=(0.0, ""))
+            if best[0] >= FUZZY_CUTOFF:
+                hits += [Hit(match.start(), match.end(), value,
+                                  negated_at(text, match.start()))
+                         for value in self.phrases[best[1]]]
+        return sorted(hits, key=lambda h: h.start)
