@@ -5,13 +5,14 @@ only what the catalog holds, and says plainly what it does not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from convrec.agent.frame import Fact
 from convrec.agent.trace import RecommendedItem
+from convrec.recsys.schema import plural
 
-_MISSING = {"people": "cast or crew", "plot": "plots or content details",
+_MISSING = {"people": "cast, crew or author", "plot": "plots or content details",
             "runtime": "running times", "rating": "ratings"}
 _GREETING_WORDS = frozenset("hi hello hey heya hiya howdy yo sup morning evening hola bonjour "
                             "salut hallo".split())
@@ -28,10 +29,27 @@ class CatalogFacts:
     year_max: int | None
     has_ratings: bool
     size: int
-    has_people: bool = False
-    noun: str = "film"
+    roles: tuple[str, ...] = ()  # the catalog's people columns as roles ("designer")
+    noun: str = "item"
     words: frozenset[str] = frozenset()  # every word of the items' text
     has_descriptions: bool = False
+    nouns: str = "items"
+    facet_label: str = "genre"  # what a facet is called ("category or mechanic")
+    example: str = ""  # a well-known title of the catalog, for examples
+    kinds: Mapping[str, str] = field(default_factory=dict)  # facet value -> "genre", "mechanic"
+
+    def kind_of(self, value: str) -> str:
+        """What one facet value is called: "the mechanic Worker Placement"."""
+        return self.kinds.get(value) or _first(self.facet_label)
+
+    @property
+    def has_people(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def facet_labels(self) -> str:
+        """"genres", "categories or mechanics"."""
+        return " or ".join(plural(w) for w in self.facet_label.split(" or "))
 
     def mentions(self, query: str) -> bool:
         """Does every word of `query` (or its singular) occur in the items' text?"""
@@ -49,23 +67,34 @@ class CatalogFacts:
 
 def help_text(facts: CatalogFacts) -> str:
     years = f" from {facts.year_min} to {facts.year_max}" if facts.year_min else ""
-    can = [f"recommend {facts.noun}s from this catalog of {facts.size:,}{years}",
-           f"by genre ({', '.join(facts.facets)})",
+    like = f"more like {facts.example}" if facts.example else "more like <a title>"
+    can = [f"recommend {facts.nouns} from this catalog of {facts.size:,}{years}",
+           f"by {facts.facet_label} ({', '.join(facts.facets)})",
            "by decade or years (\"90s\", \"not from the 80s\", \"something older\")",
-           f"like {facts.noun}s you name (\"more like Fargo\") or ones I showed (\"more like "
+           f"like {facts.nouns} you name (\"{like}\") or ones I showed (\"more like "
            "the second one\")"]
+    if facts.has_people:
+        can.insert(2, f"by {_join(list(facts.roles))} (\"by <name>\")")
     if facts.has_ratings:
         can.append("the top rated ones")
+    known = ["year", facts.facet_labels] + list(facts.roles)
     lines = ["I can " + ", ".join(can[:-1]) + " and " + can[-1] + ".",
-             "Ask how many you want (\"give me 10\"), ask about a title (its year, genres, "
-             + ("rating and " if facts.has_ratings else "") + "how many people rated it), "
-             "compare two, or ask why I picked something.",
+             "Ask how many you want (\"give me 10\"), ask about a title (its "
+             + ", ".join(known) + (", rating" if facts.has_ratings else "")
+             + " and how many people rated it), compare two, or ask why I picked something.",
              "Tell me what you liked or hated and I will remember it."]
-    unknown = [] if facts.has_people else ["cast or crew"]
-    unknown += ["plots", "running times"]
+    unknown = [] if facts.has_people else ["cast, crew or author data"]
+    unknown += ["plots" if not facts.has_descriptions else "", "running times"]
+    unknown = [u for u in unknown if u]
     lines.append(f"I don't have {', '.join(unknown[:-1])} or {unknown[-1]} for these "
-                 f"{facts.noun}s.")
+                 f"{facts.nouns}." if len(unknown) > 1 else
+                 f"I don't have {unknown[0]} for these {facts.nouns}.")
     return "\n".join(lines)
+
+
+def empty_message_text(facts: CatalogFacts) -> str:
+    return (f"Tell me what you would like: a {_first(facts.facet_label)}, a decade, or a "
+            f"{facts.noun} you loved.")
 
 
 def chat_text(message: str, facts: CatalogFacts) -> str:
@@ -73,14 +102,15 @@ def chat_text(message: str, facts: CatalogFacts) -> str:
     if words & _THANKS_WORDS:
         return "You're welcome! Ask for more whenever you like."
     if words & _GREETING_WORDS:
-        return (f"Hello! Tell me what you feel like: a genre, a decade, or a {facts.noun} you "
-                "loved.")
+        return (f"Hello! Tell me what you feel like: a {facts.facet_label.split(' or ')[0]}, a "
+                f"decade, or a {facts.noun} you loved.")
     if "?" in message or message.lower().split()[:1] in (["what"], ["who"], ["how"], ["why"],
                                                         ["when"], ["where"], ["can"]):
-        return (f"I can only help with {facts.noun}s from this catalog, so I can't answer "
-                f"that. Ask me for a genre, a decade, or {facts.noun}s like one you loved.")
-    return (f"Tell me what you'd like next: a genre, a decade, more {facts.noun}s like one "
-            "you loved, or \"help\" to see what I can do.")
+        return (f"I can only help with {facts.nouns} from this catalog, so I can't answer "
+                f"that. Ask me for a {_first(facts.facet_label)}, a decade, or {facts.nouns} "
+                "like one you loved.")
+    return (f"Tell me what you'd like next: a {_first(facts.facet_label)}, a decade, more "
+            f"{facts.nouns} like one you loved, or \"help\" to see what I can do.")
 
 
 def feedback_text(liked: Sequence[str], disliked: Sequence[str], seen: Sequence[str]) -> str:
@@ -101,9 +131,10 @@ def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
     lines = [_facts_line(item, facts) for item in items]
     missing = facts.missing(asks)
     if missing:
+        known = ["year", facts.facet_labels, *facts.roles] + (["ratings"] if facts.has_ratings
+                                                             else [])
         lines.append(f"I don't have {_join(missing)} data in this catalog, only each "
-                     f"{facts.noun}'s year, genres" + (", ratings" if facts.has_ratings else "")
-                     + " and how many people rated it.")
+                     f"{facts.noun}'s {', '.join(known)} and how many people rated it.")
     return "\n".join(lines)
 
 
@@ -151,34 +182,56 @@ def not_found_text(titles: Sequence[str], noun: str) -> str:
 
 
 def unsearchable_text(query: str, facts: CatalogFacts, maybe_person: bool = False) -> str:
-    fields = "title, genres or description" if facts.has_descriptions else "title or genres"
+    fields = f"title, {facts.facet_labels} or description" if facts.has_descriptions else \
+        f"title or {facts.facet_labels}"
     text = (f"I couldn't find any {facts.noun} in this catalog whose {fields} mention "
             f"'{query[:60]}', so I left it out.")
     if maybe_person and not facts.has_people:
-        text += " If that is a person: I don't have cast or crew data."
+        text += " If that is a person: I don't have cast, crew or author data."
     return text
 
 
 def moods_text(moods: Sequence[str], facts: CatalogFacts) -> str:
-    fields = "titles, years, genres" + (" and ratings" if facts.has_ratings else "")
+    fields = f"titles, years, {facts.facet_labels}" + (" and ratings" if facts.has_ratings
+                                                       else "")
     return (f"I can't tell mood or content ({_join([repr(m) for m in moods])}) from this "
             f"catalog's {fields}, so I didn't take it into account.")
 
 
-def people_text(people: Sequence[str], noun: str) -> str:
-    return (f"I don't have cast or crew data for these {noun}s, so I can't pick by "
+def people_text(people: Sequence[str], nouns: str) -> str:
+    return (f"I don't have cast, crew or author data for these {nouns}, so I can't pick by "
             f"{_join(people)}.")
 
 
+def people_unknown_text(people: Sequence[str], facts: CatalogFacts) -> str:
+    """Names asked for that none of the catalog's people columns hold."""
+    return (f"I couldn't find {_join(people)} among the {_join(list(facts.roles))}s of these "
+            f"{facts.nouns}, so I left {'it' if len(people) == 1 else 'them'} out.")
+
+
 def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
-    genres = ", ".join(item.genres) or "no listed genre"
+    genres = ", ".join(item.genres) or f"no listed {_first(facts.facet_label)}"
     year = f"from {item.year}" if item.year else "of unknown year"
+    by = "; " + "; ".join(f"{role}: {', '.join(names)}" for role, names in _by_role(item)) \
+        if item.people else ""
     if not facts.has_ratings:
-        return f"{item.title} is {genres}, {year}; {people(item.popularity)} in the data have it."
-    line = f"{item.title} is {genres}, {year}; {people(item.popularity)} rated it"
+        return (f"{item.title} is {genres}, {year}{by}; {people(item.popularity)} in the data "
+                "have it.")
+    line = f"{item.title} is {genres}, {year}{by}; {people(item.popularity)} rated it"
     if item.avg_rating is not None:
         line += f", {item.avg_rating:.2f} on average"
     return line + "."
+
+
+def _by_role(item: RecommendedItem) -> list[tuple[str, list[str]]]:
+    roles: dict[str, list[str]] = {}
+    for role, name in item.people:
+        roles.setdefault(role, []).append(name)
+    return list(roles.items())
+
+
+def _first(label: str) -> str:
+    return label.split(" or ")[0]
 
 
 def people(count: int) -> str:

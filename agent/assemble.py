@@ -70,10 +70,10 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
             planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
-    responder = Responder(chat_model if llm_reply else None,
-                          extractor.titles_in)
+    facts = catalog_facts(toolkit)
+    responder = Responder(chat_model if llm_reply else None, extractor.titles_in, facts.nouns)
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,
                        title_matcher(toolkit), popularity_bands(toolkit.arrays.popularity),
-                       catalog_facts(toolkit), max_replans=max_replans)
+                       facts, max_replans=max_replans)
     store = open_store(store or profiles_path or home / "profiles.sqlite")  # file or URL
     return RecAgent(parts, store, llm_name=llm, deadline_seconds=deadline_seconds)

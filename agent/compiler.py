@@ -16,6 +16,8 @@ from typing import Any
 from convrec.agent.frame import RequestFrame
 from convrec.tools import names
 
+# Stands for the catalog's word for a facet ("genre", "mechanic") in relaxation labels.
+FACET = "{facet}"
 # title -> (item id or None, display title or None); see `Toolkit` lookup.
 TitleMatcher = Callable[[str], tuple[int | None, str | None]]
 
@@ -157,14 +159,14 @@ def relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:
         frame = frame.model_copy(update={"year_min": None, "year_max": None})
         yield "the years", frame
     if frame.genres_any:
-        label = "the genres " + " or ".join(frame.genres_any)
+        label = f"the {FACET} " + " or ".join(frame.genres_any)
         frame = frame.model_copy(update={"genres_any": []})
         yield label, frame
     genres = list(frame.genres)
     while genres:
         dropped = genres.pop()
         frame = frame.model_copy(update={"genres": list(genres)})
-        yield f"the genre {dropped}", frame
+        yield f"the {FACET} {dropped}", frame
     if frame.similar_to:
         frame = frame.model_copy(update={"similar_to": []})
         yield "the titles you named", frame

@@ -22,6 +22,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Literal
 
+from convrec.agent.answers import empty_message_text
 from convrec.agent.frame import RequestFrame
 from convrec.agent.inputs import MAX_MESSAGE_CHARS, clean_message
 from convrec.agent.parts import AgentParts
@@ -34,8 +35,6 @@ from convrec.memory.store import OpenTurn, SessionState, Store, StoreUnavailable
 log = logging.getLogger(__name__)
 
 Feedback = Literal["like", "dislike", "seen"]
-EMPTY_MESSAGE_REPLY = ("Tell me what you would like to watch: a genre, a decade, or a film you "
-                       "loved.")
 MEMORY_DOWN_NOTE = ("(My memory could not be reached, so I answered without what I know about "
                     "you, and this turn will not be remembered.)")
 MEMORY_LOST_NOTE = "(My memory could not be reached, so this turn will not be remembered.)"
@@ -88,7 +87,7 @@ class RecAgent:
             raise ValueError(f"n must be between 1 and 50, got {n}")
         clean = clean_message(message)
         if clean.empty:
-            yield ReplyStep(EMPTY_MESSAGE_REPLY, (), 0.0)
+            yield ReplyStep(empty_message_text(self.parts.facts), (), 0.0)
             return
         with ExitStack() as stack:
             try:

@@ -17,10 +17,11 @@ def describe_years(low: int | None, high: int | None) -> str:
     return f"from {low} on" if low is not None else f"up to {high}"
 
 
-def describe_frame(frame: RequestFrame, noun: str = "films", query: bool = True,
+def describe_frame(frame: RequestFrame, noun: str = "items", query: bool = True,
                    with_noun: bool = False) -> str:
     """ "Sci-Fi from the 1990s, not Horror, like The Godfather" (empty for no constraints).
 
+    `noun`: the catalog's plural noun ("films"), said when no facet heads the description.
     `query`: include the free-text wish (a search ranks by it, but items need not match it,
     so reasons leave it out); `with_noun`: name the noun after the genres too ("Horror
     films from the 1990s")."""

@@ -13,6 +13,7 @@ from convrec.agent.compiler import PopularityBands, TitleMatcher, ground
 from convrec.agent.frame import RequestFrame
 from convrec.agent.planner import PlanRequest, Reading
 from convrec.agent.responder import Responder
+from convrec.recsys.schema import singular
 from convrec.tools.toolkit import Toolkit
 
 
@@ -56,13 +57,20 @@ class AgentParts:
 
 
 def catalog_facts(toolkit: Toolkit) -> CatalogFacts:
-    """What the catalog can answer: its genres, years, size, whether it has ratings."""
+    """What the catalog can answer, in its own words: its noun, facets, people, years,
+    size, whether it has ratings and descriptions."""
     arrays, catalog = toolkit.arrays, toolkit.catalog
     years = arrays.years[arrays.exists & (arrays.years >= 0)]
+    info = catalog.info
+    top = catalog.title_rows(most_popular=1)
     return CatalogFacts(catalog.genres, int(years.min()) if years.size else None,
                         int(years.max()) if years.size else None, catalog.has_ratings,
-                        len(catalog), words=catalog.vocabulary(),
-                        has_descriptions=catalog.has_descriptions())
+                        len(catalog), roles=info.roles if catalog.people else (),
+                        noun=info.noun, words=catalog.vocabulary(),
+                        has_descriptions=catalog.has_descriptions(), nouns=info.nouns,
+                        facet_label=info.facet_label,
+                        example=top[0].display_title if top else "",
+                        kinds={v: singular(catalog.facet_kind(v) or "") for v in catalog.genres})
 
 
 def popularity_bands(popularity: np.ndarray) -> PopularityBands:

@@ -67,7 +67,8 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
         return "\n".join([*notes, answers.explain_text(outcome.explained,
                                                        *outcome.explanation)])
     if not outcome.items and nothing_to_search(grounded, outcome.wish_dropped):
-        return "\n".join([*notes, f"Tell me a genre, a decade or another {facts.noun} you "
+        label = facts.facet_label.split(" or ")[0]
+        return "\n".join([*notes, f"Tell me a {label}, a decade or another {facts.noun} you "
                                   "like, and I'll find something."])
     return responder.recommend(message, grounded.frame, outcome.items, notes)
 
@@ -82,11 +83,12 @@ def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
 
 
 def reasons(grounded: Grounded, ranker: str | None, items: Sequence[RecommendedItem],
-            popular_min: int = 0) -> list[str]:
+            popular_min: int = 0, nouns: str = "items") -> list[str]:
     """Why each item was picked, in words that are true of it ("popular" only from
     `popular_min` ratings on)."""
     wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": [],
-                                                              "quality": False}), query=False)
+                                                              "quality": False}),
+                            nouns, query=False)
     return [_reason(grounded.frame, wanted, ranker, item, popular_min) for item in items]
 
 
@@ -136,7 +138,7 @@ def ranking_basis(ranker: str | None, similar_to: Sequence[str]) -> str:
 def _counted(frame: RequestFrame, facts: CatalogFacts) -> str:
     """What was counted: "Horror films from the 1990s, not Comedy"."""
     return describe_frame(frame.model_copy(update={"popularity": None, "quality": False}),
-                          noun=f"{facts.noun}s", query=False, with_noun=True)
+                          noun=facts.nouns, query=False, with_noun=True)
 
 
 def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
@@ -144,7 +146,7 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
     if grounded.unknown_titles:
         notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
     if grounded.frame.people and not facts.has_people:
-        notes.append(answers.people_text(grounded.frame.people, facts.noun))
+        notes.append(answers.people_text(grounded.frame.people, facts.nouns))
     if grounded.frame.moods and grounded.frame.intent == "recommend":
         notes.append(answers.moods_text(grounded.frame.moods, facts))
     return notes

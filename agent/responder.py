@@ -21,12 +21,8 @@ from convrec.agent.trace import RecommendedItem
 log = logging.getLogger(__name__)
 
 INTRO_PROMPT = (
-    "You are a friendly film recommender. Write ONE short sentence (at most 20 words) that "
-    "introduces the picks for the request. Do not name any film. No lists, no quotes."
-)
-CHAT_PROMPT = (
-    "You are a friendly film recommender. Answer the user in ONE short sentence (at most 20 "
-    "words) and invite them to say what they would like to watch. Do not name any film."
+    "You are a friendly recommender of {nouns}. Write ONE short sentence (at most 20 words) "
+    "that introduces the picks for the request. Do not name any title. No lists, no quotes."
 )
 MAX_SENTENCE_CHARS = 200
 
@@ -36,39 +32,26 @@ TitleFinder = Callable[[str], Collection[str]]  # text -> display titles it ment
 class Responder:
     """Writes the reply text for a turn. `llm=None` gives template sentences only."""
 
-    def __init__(self, llm: BaseChatModel | None = None, find_titles: TitleFinder | None = None):
+    def __init__(self, llm: BaseChatModel | None = None, find_titles: TitleFinder | None = None,
+                 nouns: str = "items"):
+        """`nouns`: what the catalog's items are called ("films", "games")."""
         self.llm = llm
         self.find_titles = find_titles
+        self.nouns = nouns
 
     def recommend(self, message: str, frame: RequestFrame, items: Sequence[RecommendedItem],
                   notes: Sequence[str] = ()) -> str:
         if not items:
             return "\n".join(["I could not find anything that fits " + (
-                describe_frame(frame) or "that") + ". Try fewer conditions.", *notes])
-        wanted = describe_frame(frame)
+                describe_frame(frame, self.nouns) or "that") + ". Try fewer conditions.", *notes])
+        wanted = describe_frame(frame, self.nouns)
         head = "Here is 1 pick" if len(items) == 1 else f"Here are {len(items)} picks"
         fallback = head + (f" for {wanted}." if wanted else ".")
         picks = ", ".join(i.label() for i in items)
-        intro = self._sentence(INTRO_PROMPT, f"Request: {message}\nPicks: {picks}",
-                               allowed=items) or fallback
+        intro = self._sentence(INTRO_PROMPT.format(nouns=self.nouns),
+                               f"Request: {message}\nPicks: {picks}", allowed=items) or fallback
         lines = [intro, *notes, *(f"{n}. {_item_line(item)}" for n, item in enumerate(items, 1))]
         return "\n".join(lines)
-
-    def info(self, items: Sequence[RecommendedItem]) -> str:
-        if not items:
-            return "I could not find that title in the catalog. Could you spell it differently?"
-        lines = []
-        for item in items:
-            genres = ", ".join(item.genres) or "no listed genre"
-            year = f"from {item.year}" if item.year else "of unknown year"
-            lines.append(f"{item.title} is {genres}, {year}; {item.popularity} people in the "
-                         "data watched it.")
-        return "\n".join(lines)
-
-    def chat(self, message: str) -> str:
-        fallback = "Happy to help! Tell me what you feel like watching: a genre, a decade, or a "\
-                   "film you loved."
-        return self._sentence(CHAT_PROMPT, message, allowed=()) or fallback
 
     def _sentence(self, system: str, user: str, allowed: Sequence[RecommendedItem]
                   ) -> str | None:
@@ -84,7 +67,7 @@ class Responder:
         if not text:
             return None
         if not self._grounded(text, allowed):
-            log.info("responder sentence named a film or year outside the results: %r", text)
+            log.info("responder sentence named a title or year outside the results: %r", text)
             return None
         return text
 

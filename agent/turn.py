@@ -17,7 +17,14 @@ import numpy as np
 from pydantic import ValidationError
 
 from convrec.agent.answers import unsearchable_text
-from convrec.agent.compiler import CompileContext, Grounded, compile_plan, ground, relaxations
+from convrec.agent.compiler import (
+    FACET,
+    CompileContext,
+    Grounded,
+    compile_plan,
+    ground,
+    relaxations,
+)
 from convrec.agent.critic import Expectations, Verdict, review, violations
 from convrec.agent.describe import describe_frame
 from convrec.agent.executor import Execution, execute
@@ -225,11 +232,14 @@ class Turn:
         """The label of a dropped condition, saying so when the years lie outside the
         catalog's ("from 2005": this catalog ends in 1998)."""
         facts = self.parts.facts
+        if FACET in label:
+            value = label.split(FACET, 1)[1].strip().split(" or ")[0]
+            return label.replace(FACET, facts.kind_of(value))
         if label != "the years" or facts.year_min is None:
             return label
         if (frame.year_min or facts.year_min) > facts.year_max or \
                 (frame.year_max or facts.year_max) < facts.year_min:
-            return (f"the years (this catalog has {facts.noun}s from {facts.year_min} to "
+            return (f"the years (this catalog has {facts.nouns} from {facts.year_min} to "
                     f"{facts.year_max} only)")
         return label
 
@@ -276,7 +286,8 @@ class Turn:
                  for item, score in zip(self._fetch(ids), scores)]
         if not _picks(frame):
             return items
-        said = reasons(grounded, ranker, items, self.parts.bands.popular_min)
+        said = reasons(grounded, ranker, items, self.parts.bands.popular_min,
+                       self.parts.facts.nouns)
         return [dataclasses.replace(item, reason=why) for item, why in zip(items, said)]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:
@@ -302,7 +313,7 @@ class Turn:
             return call_before(deadline, self._reply_text, final)
         except TimeoutError:
             log.warning("the LLM did not write the reply in time; using the template")
-            return self._reply_text(final, Responder(None, responder.find_titles))
+            return self._reply_text(final, Responder(None, responder.find_titles, responder.nouns))
 
     def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
         notes = self.given.notes
@@ -328,7 +339,8 @@ class Turn:
             return outcome
         grounded = ground(previous, self._match_title)
         rank = compile_plan(grounded, self._context())[-1]
-        wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}))
+        wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}),
+                                self.parts.facts.nouns)
         basis = ranking_basis(rank.args.get("ranker"), grounded.frame.similar_to)
         titles = outcome.grounded.frame.about or \
             [item.display_title for item in self._fetch(self.given.shown)]
@@ -356,4 +368,5 @@ def _capitalised(words: str, message: str) -> bool:
 
 def _recommended(item: CatalogItem, score: float) -> RecommendedItem:
     return RecommendedItem(item.id, item.display_title, item.year, item.genres, score,
-                           popularity=item.popularity, avg_rating=item.avg_rating)
+                           popularity=item.popularity, avg_rating=item.avg_rating,
+                           people=item.people)

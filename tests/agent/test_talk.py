@@ -20,7 +20,7 @@ def test_help_describes_this_catalog_and_shows_nothing(agent):
     reply = agent.chat("what can you do?", "help")
     assert reply.trace.act == "help" and not reply.items
     assert "Film-Noir" in reply.text and "1922" in reply.text and "1998" in reply.text
-    assert "don't have cast or crew" in reply.text
+    assert "don't have cast, crew or author data" in reply.text
 
 
 def test_off_topic_gets_a_short_answer_and_no_items(agent):
@@ -42,7 +42,7 @@ def test_info_gives_the_facts_the_data_has_and_says_what_it_lacks(agent):
     reply = agent.chat("who directed Fargo?", "info")
     assert [i.title for i in reply.items] == ["Fargo"]
     assert "1996" in reply.text and "4.16" in reply.text and "508 people" in reply.text
-    assert "don't have cast or crew" in reply.text
+    assert "don't have cast, crew or author data" in reply.text
 
 
 def test_compare_says_which_is_rated_higher(agent):

@@ -32,9 +32,9 @@ def assert_still_working(agent: RecAgent) -> None:
 
 
 @pytest.mark.parametrize("message", ["", " ", "\n\t  \r\n", "\u200b\u200b", "\x00\x07"])
-def test_empty_messages_get_a_prompt_to_say_what_to_watch(agent, message):
+def test_empty_messages_get_a_prompt_to_say_what_they_would_like(agent, message):
     reply = agent.chat(message, sid())
-    assert reply.items == () and "what you would like to watch" in reply.text
+    assert reply.items == () and "what you would like: a genre, a decade" in reply.text
     assert_still_working(agent)
 
 
