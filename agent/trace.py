@@ -64,6 +64,7 @@ class RecommendedItem:
     popularity: int = 0  # how many users in the data interacted with it
     avg_rating: float | None = None  # the mean rating in the data, when it has ratings
     people: tuple[tuple[str, str], ...] = ()  # (role, name), when the catalog has people
+    description: str = ""  # the item's text, when the catalog has any
 
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
