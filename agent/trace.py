@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from convrec.tools import names
+
 PlanSource = Literal["llm", "extractor", "fallback"]
 # Why a plan failed: the LLM was unreachable, too slow, wrote an invalid frame, or broke.
 PlanError = Literal["connection", "timeout", "invalid", "failed"]
@@ -229,7 +231,7 @@ def summarize(steps: list[Step]) -> list[str]:
 
 def _tool_words(step: ToolStep) -> str | None:
     args = step.args
-    if step.tool == "filter_items":
+    if step.tool == names.FILTER_ITEMS:
         conditions = wish_words({"genres": args.get("genres_all"),
                                  "genres_any": args.get("genres_any"),
                                  "exclude_genres": args.get("genres_none"),
@@ -242,16 +244,16 @@ def _tool_words(step: ToolStep) -> str | None:
         return f"{where}: {step.n_out:,} of {step.n_in:,} match."
     if step.error:
         return None
-    if step.tool == "search_items":
+    if step.tool == names.SEARCH_ITEMS:
         return f"Looked for \u201c{args.get('query', '')}\u201d in the descriptions: kept the " \
                f"{step.n_out:,} closest."
-    if step.tool == "similar_items":
+    if step.tool == names.SIMILAR_ITEMS:
         return f"Found {step.n_out:,} chosen by the same people as " \
                f"{', '.join(map(str, args.get('titles') or [])) or 'the titles named'}."
-    if step.tool == "rank_candidates":
+    if step.tool == names.RANK_CANDIDATES:
         ranker = str(args.get("ranker", ""))
         return f"Ordered them by {_RANKED_BY.get(ranker, ranker)}."
-    if step.tool in ("item_info", "lookup_items"):
+    if step.tool in (names.ITEM_INFO, names.LOOKUP_ITEMS):
         return "Looked the titles up in the catalog."
     return None
 

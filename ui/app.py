@@ -1,42 +1,43 @@
-"""The Gradio chat for `RecAgent`: streamed replies with a trace, cards with feedback, a profile.
+"""The Gradio chat for the agent: the conversation and its cards first, then what the bot
+can do and the profile.
 
 `build_app(agent)` builds the Blocks without launching (tests use it); `launch(app, ...)`
 serves it on 127.0.0.1 by default, with no share link and no analytics. Every browser tab
 gets its own random session id, so two browsers never see each other's conversation or
-profile. The UI uses only `stream`, `feedback`, `profile`, `reset` and `llm_name` of the agent.
+profile. Picks are shown once: the chat bubble carries the reply's intro, the cards carry
+the items (year, facets, average rating, why); an answer about a title adds its card beside
+the picks instead of replacing them.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
 
-from convrec.agent.trace import Step
-from convrec.ui.panels import (
-    FEEDBACK_LABELS,
-    Card,
-    after_feedback,
-    cards_for,
-    profile_markdown,
-    remember_labels,
-)
-from convrec.ui.stream import ChatAgent, Message, check_message, error_text, turn_updates
-
-log = logging.getLogger(__name__)
+from convrec.agent.answers import CatalogFacts
+from convrec.agent.core import RecAgent
+from convrec.ui.backend import ChatAgent, as_chat_agent
+from convrec.ui.handlers import ChatHandlers
+from convrec.ui.panels import FEEDBACK_LABELS, Card, capabilities_markdown, placeholder
 
 TITLE = "convrec"
-MAX_ECHO_CHARS = 300
-EXAMPLES = ["some 90s sci-fi please", "a feel-good comedy, no horror", "films like Star Wars"]
+CHAT_HEIGHT = 460
 CSS = """
+#header p { margin: 0; font-size: 1.1em; }
 .rec-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-            padding: 8px; background: var(--background-fill-secondary); }
-.rec-card h3 { margin: 0 0 4px 0; }
-.rec-card button { white-space: nowrap; padding-left: 4px; padding-right: 4px; }
+            padding: 8px; background: var(--background-fill-secondary); gap: 6px; }
+.rec-card > .block { flex: 1 1 auto !important; }
+.rec-card > .card-actions { margin-top: auto !important; flex: 0 0 auto !important; }
+.rec-card h3 { margin: 0 0 4px 0; font-size: 1.05em; }
+.rec-card .card-actions { flex-wrap: wrap; gap: 4px; }
+.rec-card .card-actions button { flex: 1 1 auto !important; white-space: nowrap;
+                                 min-width: fit-content !important; padding: 2px 6px; }
+.rec-card.mark-dislike, .rec-card.mark-seen { opacity: 0.75; }
+#picks, #about { display: grid !important; gap: 10px;
+                 grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); }
 """
 
 
@@ -55,145 +56,101 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-@dataclass
-class ChatHandlers:
-    """The event functions, closed over the agents (one per LLM backend name)."""
-
-    agents: Mapping[str, ChatAgent]
-    n: int
-
-    def agent(self, name: str) -> ChatAgent:
-        return self.agents.get(name) or next(iter(self.agents.values()))
-
-    def respond(self, message: str, history: list[Message], sid: str, backend: str,
-                labels: dict[int, str]) -> Iterator[tuple[Any, ...]]:
-        """Submit: stream the turn into the chat; on the reply, refresh cards and profile."""
-        message = message or ""
-        echo = message if len(message) <= MAX_ECHO_CHARS else message[:MAX_ECHO_CHARS] + " …"
-        history = [*history, {"role": "user", "content": echo or " "}]
-        problem = check_message(message)
-        if problem:
-            yield "", [*history, {"role": "assistant", "content": problem}], *_skip(3)
-            return
-        agent = self.agent(backend)
-        turn = sum(1 for m in history if m.get("role") == "user")
-        for update in turn_updates(_lazy_stream(agent, message, sid, self.n), turn):
-            chat = [*history, *update.messages]
-            if not update.done:
-                yield "", chat, *_skip(3)
-                continue
-            if not update.items:  # an error or an answer without items: keep the old cards
-                yield "", chat, gr.skip(), gr.skip(), self._profile_md(agent, sid, labels)
-                return
-            cards = cards_for(update.items, turn)
-            labels = remember_labels(labels, cards)
-            yield "", chat, cards, labels, self._profile_md(agent, sid, labels)
-
-    def feedback(self, item_id: int, kind: str, sid: str, backend: str, cards: list[Card],
-                 labels: dict[int, str], history: list[Message]) -> tuple[Any, ...]:
-        """A card button: tell the agent, update the cards and the profile panel."""
-        agent = self.agent(backend)
-        try:
-            profile = agent.feedback(sid, item_id, kind)  # type: ignore[arg-type]
-        except Exception as exc:  # the UI boundary
-            log.exception("feedback failed")
-            note = {"role": "assistant", "content": error_text(exc)}
-            return gr.skip(), gr.skip(), [*history, note]
-        return after_feedback(cards, item_id, kind), profile_markdown(profile, labels), gr.skip()
-
-    def reset(self, sid: str, backend: str) -> tuple[Any, ...]:
-        """Forget this session's conversation and profile."""
-        agent = self.agent(backend)
-        try:
-            agent.reset(sid)
-        except Exception as exc:  # the UI boundary
-            log.exception("reset failed")
-            return [{"role": "assistant", "content": error_text(exc)}], *_skip(3)
-        return [], [], {}, self._profile_md(agent, sid, {})
-
-    def switch(self, backend: str, sid: str, labels: dict[int, str]) -> tuple[Any, ...]:
-        """The model selector: later turns go to that backend; the chat starts afresh."""
-        note = {"role": "assistant", "content": f"Now answering with the {backend} backend."}
-        return backend, [note], [], self._profile_md(self.agent(backend), sid, labels)
-
-    def show_profile(self, sid: str, backend: str, labels: dict[int, str]) -> str:
-        return self._profile_md(self.agent(backend), sid, labels)
-
-    @staticmethod
-    def _profile_md(agent: ChatAgent, sid: str, labels: Mapping[int, str]) -> str:
-        try:
-            return profile_markdown(agent.profile(sid), labels)
-        except Exception as exc:  # the UI boundary
-            log.exception("reading the profile failed")
-            return error_text(exc)
-
-
-def _skip(count: int) -> list[Any]:
-    return [gr.skip() for _ in range(count)]
-
-
-def _lazy_stream(agent: ChatAgent, message: str, sid: str, n: int) -> Iterator[Step]:
-    """Defer the call to `agent.stream`, so that even its first error lands in the adapter."""
-    yield from agent.stream(message, sid, n=n)
-
-
-def build_app(agents: ChatAgent | Sequence[ChatAgent], n: int = 5) -> gr.Blocks:
-    """The chat app for one agent, or several (one per LLM backend, chosen in the selector)."""
-    listed = [agents] if not isinstance(agents, Sequence) else list(agents)
+def build_app(agents: RecAgent | ChatAgent | Sequence[RecAgent | ChatAgent], n: int = 5
+              ) -> gr.Blocks:
+    """The chat app for one agent, or several (one per LLM backend, chosen in a selector
+    that lists exactly those; with one backend there is no selector)."""
+    listed = list(agents) if isinstance(agents, Sequence) else [agents]
     if not listed:
         raise ValueError("build_app needs at least one agent")
-    by_name = {agent.llm_name: agent for agent in listed}
+    by_name = {a.llm_name: a for a in map(as_chat_agent, listed)}
     names = list(by_name)
+    first = by_name[names[0]]
+    facts = first.facts()
+    examples = _examples(facts)
     h = ChatHandlers(by_name, n)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         session = gr.State(new_session_id)
         backend = gr.State(names[0])
-        cards = gr.State([])
-        labels = gr.State({})
-        gr.Markdown("## convrec: ask for films, get picks from real recommender models")
+        picks = gr.State([])
+        about = gr.State([])
+        gr.Markdown(f"**convrec**: picks of {facts.nouns} from real recommender models",
+                    elem_id="header")
         with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat",
-                                     feedback_options=None, placeholder="Ask for a film …")
+            with gr.Column(scale=3, min_width=320, elem_id="main"):
+                chatbot = gr.Chatbot(label="Chat", height=CHAT_HEIGHT, elem_id="chat",
+                                     feedback_options=None, placeholder=placeholder(facts))
                 with gr.Row():
                     box = gr.Textbox(show_label=False, scale=5, elem_id="message", max_lines=4,
-                                     placeholder="e.g. some 90s sci-fi please")
-                    send = gr.Button("Send", variant="primary", scale=1, min_width=80)
-                gr.Examples(EXAMPLES, inputs=box, label="Try")
-            with gr.Column(scale=1, min_width=240):
+                                     placeholder=f"e.g. {examples[0]}")
+                    send = gr.Button("Send", variant="primary", scale=1, min_width=70)
+
+                @gr.render(inputs=[picks, about])
+                def show_cards(shown: list[Card], asked: list[Card]) -> None:
+                    feedback_io = ([session, backend, picks, about, chatbot],
+                                   [picks, about, profile, chatbot])
+                    _card_group(asked, "about", "You asked about", h, feedback_io)
+                    _card_group(shown, "picks", "Picks", h, feedback_io)
+
+                gr.Examples(examples, inputs=box, label="Try")
+            with gr.Column(scale=1, min_width=260, elem_id="side"):
                 selector = gr.Dropdown(names, value=names[0], label="LLM backend",
-                                       interactive=len(names) > 1, elem_id="backend")
+                                       elem_id="backend", visible=len(names) > 1)
+                with gr.Accordion("What I can do here", open=True, elem_id="capabilities"):
+                    gr.Markdown(capabilities_markdown(facts, first.llm_name))
                 gr.Markdown("### Your profile")
                 profile = gr.Markdown("", elem_id="profile")
-                reset = gr.Button("Reset profile and chat", variant="stop", elem_id="reset")
+                reset = gr.Button("Reset profile and chat", size="sm", elem_id="reset")
 
-        @gr.render(inputs=cards)
-        def show_cards(shown: list[Card]) -> None:
-            if not shown:
-                gr.Markdown("*Recommendations will appear here.*", elem_id="no-cards")
-                return
-            with gr.Row(equal_height=True, elem_id="cards"):
-                for card in shown:
-                    with gr.Column(min_width=200, elem_classes=["rec-card", f"turn-{card.turn}"],
-                                   elem_id=f"card-{card.id}"):
-                        gr.Markdown(card.markdown())
-                        with gr.Row():
-                            for kind, text in FEEDBACK_LABELS.items():
-                                button = gr.Button(text, size="sm", min_width=0,
-                                                   key=f"{card.id}-{kind}")
-                                button.click(
-                                    _bind(h.feedback, card.id, kind),
-                                    inputs=[session, backend, cards, labels, chatbot],
-                                    outputs=[cards, profile, chatbot])
-
-        turn_outputs = [box, chatbot, cards, labels, profile]
-        turn_inputs = [box, chatbot, session, backend, labels]
+        turn_outputs = [box, chatbot, picks, about, profile]
+        turn_inputs = [box, chatbot, session, backend]
         box.submit(h.respond, turn_inputs, turn_outputs)
         send.click(h.respond, turn_inputs, turn_outputs)
-        reset.click(h.reset, [session, backend], [chatbot, cards, labels, profile])
-        selector.change(h.switch, [selector, session, labels], [backend, chatbot, cards, profile])
-        app.load(h.show_profile, [session, backend, labels], profile)
+        reset.click(h.reset, [session, backend], [chatbot, picks, about, profile])
+        selector.change(h.switch, [selector, session], [backend, chatbot, picks, about, profile])
+        app.load(h.show_profile, [session, backend], profile)
     return app
+
+
+def _card_group(cards: list[Card], group: str, heading: str, h: ChatHandlers,
+                io: tuple[list[Any], list[Any]]) -> None:
+    """A heading and a row of cards; each card has feedback buttons, or its verdict and
+    an Undo once it has one."""
+    if not cards:
+        return
+    gr.Markdown(f"#### {heading}", elem_id=f"{group}-heading")
+    with gr.Row(equal_height=True, elem_id=group):
+        for card in cards:
+            with gr.Column(min_width=170, elem_id=f"{group}-card-{card.id}",
+                           elem_classes=["rec-card", f"turn-{card.turn}", f"in-{group}",
+                                         f"mark-{card.mark or 'none'}"]):
+                gr.Markdown(card.markdown())
+                with gr.Row(elem_classes=["card-actions"]):
+                    _card_buttons(card, group, h, io)
+
+
+def _card_buttons(card: Card, group: str, h: ChatHandlers,
+                  io: tuple[list[Any], list[Any]]) -> None:
+    inputs, outputs = io
+    if card.mark:
+        undo = gr.Button("Undo", size="sm", min_width=0, key=f"{group}-{card.id}-undo")
+        undo.click(_bind(h.undo, card.id, card.mark), inputs=inputs, outputs=outputs)
+        return
+    for kind, text in FEEDBACK_LABELS.items():
+        button = gr.Button(text, size="sm", min_width=0, key=f"{group}-{card.id}-{kind}")
+        button.click(_bind(h.feedback, card.id, kind), inputs=inputs, outputs=outputs)
+
+
+def _examples(facts: CatalogFacts) -> list[str]:
+    """Example requests in the catalog's own words: its facets, latest decade, a title."""
+    plain = [f.lower() for f in facts.facets if f.isalpha()][:2]
+    asks = ["what can you do?"]
+    if facts.example:
+        asks.insert(0, f"more like {facts.example}")
+    if len(plain) == 2:
+        decade = f"{facts.year_max // 10 * 10}s " if facts.year_max else ""
+        asks.insert(0, f"some {decade}{plain[0]}, no {plain[1]}")
+    return asks
 
 
 def _bind(fn: Any, item_id: int, kind: str) -> Any:

@@ -1,10 +1,10 @@
 """The stream adapter: a turn's trace steps, as they arrive, become chat messages.
 
 `RecAgent.stream` yields typed steps (plan, tool, critic, reply). `turn_updates` turns them
-into Gradio "messages" dicts: one collapsible "Trace" thought whose children are the steps,
-then the reply text. Each update is the whole list of assistant messages of the turn so far,
-so the chat can be redrawn after every step. Errors become a readable chat message here,
-at the UI boundary, never a stack trace.
+into Gradio "messages" dicts: the reply text, then a collapsed "How I got this" thought in
+words a person reads, with the raw steps one level deeper. Each update is the whole list of
+assistant messages of the turn so far, so the chat can be redrawn after every step. Errors
+become a readable chat message here, at the UI boundary, never a stack trace.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from convrec.agent.inputs import MAX_MESSAGE_CHARS
 from convrec.agent.trace import (
@@ -24,31 +24,17 @@ from convrec.agent.trace import (
     ReplyStep,
     Step,
     ToolStep,
+    Trace,
+    summarize,
 )
-from convrec.memory.profile import UserProfile
 
 log = logging.getLogger(__name__)
 
 Message = dict[str, Any]
-FeedbackKind = Literal["like", "dislike", "seen"]
+INFO_ACTS = ("info", "compare")  # acts whose items are what was asked about, not picks
 
 MAX_TOOL_CONTENT_CHARS = 600
 MAX_ERROR_CHARS = 300
-
-
-class ChatAgent(Protocol):
-    """The part of `RecAgent` the UI uses (and nothing else of the agent)."""
-
-    @property
-    def llm_name(self) -> str: ...
-
-    def stream(self, message: str, session_id: str, n: int = 5) -> Iterator[Step]: ...
-
-    def feedback(self, session_id: str, item_id: int, kind: FeedbackKind) -> UserProfile: ...
-
-    def profile(self, session_id: str) -> UserProfile: ...
-
-    def reset(self, session_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +44,12 @@ class TurnUpdate:
     messages: list[Message]
     items: tuple[RecommendedItem, ...] = ()
     done: bool = False
+    act: str | None = None  # the dialogue act answered ("recommend", "info", ...)
+
+    @property
+    def picks(self) -> bool:
+        """Are the items picks (cards that replace the last ones), not items asked about?"""
+        return bool(self.items) and self.act not in INFO_ACTS
 
 
 def check_message(message: str) -> str | None:
@@ -81,11 +73,13 @@ def error_text(exc: BaseException) -> str:
 def turn_updates(steps: Iterable[Step], turn: int = 0) -> Iterator[TurnUpdate]:
     """Render a streamed turn; yields an update after every step (and one on failure).
 
-    `turn` keeps message ids unique across the turns of one chat.
+    While steps arrive: an open "Working on it" thought with the summary so far. Once the
+    reply came: the reply first, then a collapsed "How I got this" thought (the summary),
+    holding a collapsed "Details for developers" thought with each raw step. `turn` keeps
+    message ids unique across the turns of one chat.
     """
-    parent = f"trace-{turn}"
-    children: list[Message] = []
-    replans = 0
+    ids = (f"trace-{turn}", f"details-{turn}")
+    seen: list[Step] = []
     started = time.perf_counter()
     reply: ReplyStep | None = None
     try:
@@ -95,25 +89,53 @@ def turn_updates(steps: Iterable[Step], turn: int = 0) -> Iterator[TurnUpdate]:
                 continue
             if reply is not None:
                 continue
-            if isinstance(step, PlanningStep) and step.attempt > 0:
-                replans += 1
-            children.append(step_message(step, parent))
-            yield TurnUpdate([_trace_header(parent, children, replans, started, done=False),
-                              *children])
+            seen.append(step)
+            yield TurnUpdate(_trace(ids, seen, started, done=False))
     except Exception as exc:  # the UI boundary: show it, log it, keep the app alive
         log.exception("the agent failed during a turn")
-        header = _trace_header(parent, children, replans, started, done=True)
-        yield TurnUpdate([header, *children, {"role": "assistant", "content": error_text(exc)}],
-                         done=True)
+        failed = {"role": "assistant", "content": error_text(exc)}
+        yield TurnUpdate([failed, *_trace(ids, seen, started, done=True)], done=True)
         return
-    header = _trace_header(parent, children, replans, started, done=True)
     if reply is None:
-        missing = "Sorry, the agent stopped without an answer; please try again."
-        yield TurnUpdate([header, *children, {"role": "assistant", "content": missing}],
-                         done=True)
+        missing = {"role": "assistant",
+                   "content": "Sorry, the agent stopped without an answer; please try again."}
+        yield TurnUpdate([missing, *_trace(ids, seen, started, done=True)], done=True)
         return
-    text = {"role": "assistant", "content": _reply_text(reply)}
-    yield TurnUpdate([header, *children, text], tuple(reply.items), done=True)
+    act = Trace(list(seen)).act
+    text = bubble_text(reply.text, reply.items if act not in INFO_ACTS else ())
+    yield TurnUpdate([{"role": "assistant", "content": text},
+                      *_trace(ids, seen, started, done=True)],
+                     tuple(reply.items), done=True, act=act)
+
+
+def bubble_text(text: str, items: Sequence[RecommendedItem]) -> str:
+    """The reply without its numbered list of `items` (the cards carry them)."""
+    listed = tuple(f"{n}. {item.label()}" for n, item in enumerate(items, 1))
+    kept = [line for line in text.strip().splitlines() if not (listed and line.startswith(listed))]
+    return "\n".join(kept).strip() or "Here is what I found."
+
+
+def _trace(ids: tuple[str, str], steps: list[Step], started: float, done: bool
+           ) -> list[Message]:
+    """The summary thought, its details thought, and the raw steps under the details."""
+    top, details = ids
+    summary = "\n".join(f"- {line}" for line in summarize(steps)) or "- Reading your message…"
+    status = "done" if done else "pending"
+    head: dict[str, Any] = {"title": "How I got this" if done else "Working on it…",
+                            "id": top, "status": status}
+    if done:
+        head["duration"] = round(time.perf_counter() - started, 3)
+    trace = Trace(list(steps))
+    tools = len(trace.tool_calls)
+    log_line = f"{tools} tool call{'s' if tools != 1 else ''}"
+    if trace.replans:
+        log_line += f", {trace.replans} re-plan{'s' if trace.replans != 1 else ''}"
+    inner = {"title": "Details for developers", "id": details, "parent_id": top,
+             "status": "done", "log": log_line}
+    return [{"role": "assistant", "content": summary, "metadata": head},
+            {"role": "assistant", "content": "The raw plan, tool calls and checks of this turn.",
+             "metadata": inner},
+            *(step_message(step, details) for step in steps)]
 
 
 def step_message(step: Step, parent: str) -> Message:
@@ -133,11 +155,11 @@ def _thought(parent: str, title: str, content: str, **meta: Any) -> Message:
 
 
 def _plan_message(step: PlanningStep, parent: str) -> Message:
-    title = "Plan" if step.attempt == 0 else f"Re-plan (attempt {step.attempt + 1})"
+    title = "Plan" if step.attempt == 0 else f"Re-plan {step.attempt}"
     body = _json_block({k: v for k, v in step.frame.items() if v not in (None, [], (), "", {})})
     if step.error:
         body = f"Planner error: {step.error}\n\n{body}"
-    return _thought(parent, f"{title} by {step.source}", body, duration=step.seconds)
+    return _thought(parent, f"{title} ({step.source})", body, duration=step.seconds)
 
 
 def _tool_message(step: ToolStep, parent: str) -> Message:
@@ -147,8 +169,8 @@ def _tool_message(step: ToolStep, parent: str) -> Message:
     body = f"args: {_json_block(step.args)}\n{content}"
     if step.error:
         body = f"Tool error: {step.error}\n\n{body}"
-    return _thought(parent, f"Tool {step.tool}", body, duration=step.seconds,
-                    log=f"{step.n_in} in → {step.n_out} out")
+    sizes = "nothing matched" if step.error else f"{step.n_in} in → {step.n_out} out"
+    return _thought(parent, f"Tool {step.tool}", body, duration=step.seconds, log=sizes)
 
 
 def _critic_message(step: CriticStep, parent: str) -> Message:
@@ -156,23 +178,6 @@ def _critic_message(step: CriticStep, parent: str) -> Message:
         return _thought(parent, "Critic: looks right", "The result answers the request.")
     problems = "\n".join(f"- {p}" for p in step.problems) or "- (no details)"
     return _thought(parent, "Critic: needs another plan", problems)
-
-
-def _trace_header(parent: str, children: Sequence[Message], replans: int, started: float,
-                  done: bool) -> Message:
-    tools = sum(1 for m in children if m["metadata"]["title"].startswith("Tool "))
-    summary = f"{tools} tool call{'s' if tools != 1 else ''}"
-    if replans:
-        summary += f", {replans} re-plan{'s' if replans != 1 else ''}"
-    meta: dict[str, Any] = {"title": "Trace", "id": parent, "log": summary,
-                            "status": "done" if done else "pending"}
-    if done:
-        meta["duration"] = round(time.perf_counter() - started, 3)
-    return {"role": "assistant", "content": "", "metadata": meta}
-
-
-def _reply_text(step: ReplyStep) -> str:
-    return step.text.strip() or "Here is what I found."
 
 
 def _json_block(value: Any) -> str:
