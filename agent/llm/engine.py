@@ -18,6 +18,7 @@ import json
 import logging
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ from convrec.agent.llm.registry import GenerationLimitError, LLMError
 from convrec.recsys.threads import torch_threads
 
 log = logging.getLogger(__name__)
+# The decoding loop passes the KV cache as `past_key_values`, which every supported
+# transformers version accepts; newer ones warn on each call that it is being renamed.
+warnings.filterwarnings("ignore", message=r"`past_key_values` is deprecated",
+                        category=FutureWarning)
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 
 from convrec.settings import Settings
 
-HELP = """Commands: /trace shows the last turn's plan and tool calls, /profile your profile,
+HELP = """Commands: /trace shows how the last answer was found (/trace raw: the plan and tool
+calls), /profile what I remember about you,
 /like N, /dislike N, /seen N give feedback on item N of the last reply, /reset starts over,
 /quit leaves."""
 
@@ -46,12 +48,31 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
                              "(default: $CONVREC_STORE)")
 
 
+def quiet_start() -> None:
+    """No library progress bars or notices on an ordinary start (set before they load)."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def announce(settings: Settings, llm: str) -> None:
+    """One line on stderr; a longer one when the embedded model is prepared the first time."""
+    from convrec.agent.llm.embedded import CONVERTED_NAME, DONE_MARKER, llm_cache_dir
+
+    first_run = llm == "embedded" and not (
+        llm_cache_dir(settings.home) / CONVERTED_NAME / DONE_MARKER).is_file()
+    note = "preparing the embedded model (first run only, about a minute) ..." if first_run \
+        else f"loading the agent ({llm}) ..."
+    print(note, file=sys.stderr)
+
+
 def build(args: argparse.Namespace, settings: Settings):
+    quiet_start()
     from convrec.agent.core import RecAgent
 
     settings = settings.with_overrides(llm=args.llm, dataset=args.dataset, store=args.store)
     options = {"base_url": args.base_url} if args.base_url else {}
-    print(f"loading the agent ({settings.llm}) ...", file=sys.stderr)
+    announce(settings, settings.llm)
     return RecAgent.default(settings.home, llm=settings.llm, dataset=settings.dataset,
                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
                             store=settings.store, **options)
@@ -94,13 +115,19 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _command(agent, session: str, line: str, last) -> str | None:
+    from convrec.ui.backend import AgentView
+
     word, _, rest = line[1:].partition(" ")
     if word in ("quit", "exit", "q"):
         return "quit"
     if word == "trace":
-        print(format_trace(last.trace) if last else "no turn yet")
+        if last is None:
+            print("no turn yet")
+        else:
+            print(format_trace(last.trace) if rest.strip() == "raw" else
+                  "\n".join(f"  {line}" for line in last.trace.summary()))
     elif word == "profile":
-        print(json.dumps(agent.profile(session).to_dict(), indent=2))
+        print(format_profile(agent.profile(session), AgentView(agent).titles))
     elif word == "reset":
         agent.reset(session)
         print("forgotten; starting over")
@@ -131,3 +158,17 @@ def format_trace(trace) -> str:
                                                           "; ".join(step.problems[:3])))
     lines.append(f"  re-plans {trace.replans}, fallback {'yes' if trace.fell_back else 'no'}")
     return "\n".join(lines)
+
+
+def format_profile(profile, titles) -> str:
+    """The profile by title: liked, not for me, seen, stated wishes."""
+    named = titles([*profile.liked, *profile.disliked, *profile.seen])
+    exp = profile.expectations
+    wishes = [*(f"wants {g}" for g in exp.genres), *(f"no {g}" for g in exp.exclude_genres)]
+    if exp.year_min is not None or exp.year_max is not None:
+        wishes.append(f"years {exp.year_min or '...'}-{exp.year_max or '...'}")
+    rows = [("liked", [named[i] for i in profile.liked]),
+            ("not for me", [named[i] for i in profile.disliked]),
+            ("seen", [named[i] for i in profile.seen]),
+            ("wishes", [*wishes, *exp.notes])]
+    return "\n".join(f"  {name}: {'; '.join(values) or 'nothing yet'}" for name, values in rows)

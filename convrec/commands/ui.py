@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from convrec.commands.chat import add_store_option
+from convrec.commands.chat import add_store_option, announce, quiet_start
 from convrec.settings import Settings
 
 
@@ -31,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _ui(args: argparse.Namespace, settings: Settings) -> int:
+    quiet_start()
     from convrec.ui.app import build_app, launch, parse_auth
 
     auth = parse_auth(args.auth)
@@ -54,7 +54,7 @@ def _agent(llm: str, args: argparse.Namespace, settings: Settings):
 
     dataset = args.dataset or settings.dataset
     options = {"base_url": args.base_url} if args.base_url and llm.startswith("openai") else {}
-    print(f"loading the agent ({llm}) ...", file=sys.stderr)
+    announce(settings, llm)
     return RecAgent.default(settings.home, llm=llm, dataset=dataset,
                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
                             store=settings.store, **options)
