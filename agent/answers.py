@@ -13,7 +13,9 @@ from convrec.agent.trace import RecommendedItem
 from convrec.recsys.schema import plural
 
 _MISSING = {"people": "cast, crew or author", "plot": "plots or content details",
-            "runtime": "running times", "rating": "ratings"}
+            "runtime": "running or playing times", "rating": "ratings",
+            "players": "player counts", "price": "prices", "complexity": "complexity",
+            "age": "age ratings"}
 _GREETING_WORDS = frozenset("hi hello hey heya hiya howdy yo sup morning evening hola bonjour "
                             "salut hallo".split())
 _THANKS_WORDS = frozenset("thanks thank thx ty cheers merci gracias danke perfect great cool "
@@ -37,6 +39,7 @@ class CatalogFacts:
     facet_label: str = "genre"  # what a facet is called ("category or mechanic")
     example: str = ""  # a well-known title of the catalog, for examples
     kinds: Mapping[str, str] = field(default_factory=dict)  # facet value -> "genre", "mechanic"
+    known_people: frozenset[str] = frozenset()  # every name of the people columns
 
     def kind_of(self, value: str) -> str:
         """What one facet value is called: "the mechanic Worker Placement"."""
@@ -62,6 +65,8 @@ class CatalogFacts:
         held = {"rating", "count"} if self.has_ratings else {"count"}
         if self.has_people:
             held.add("people")
+        if self.has_descriptions:
+            held.add("plot")
         return [_MISSING[f] for f in asks if f not in held]
 
 
@@ -129,10 +134,15 @@ def feedback_text(liked: Sequence[str], disliked: Sequence[str], seen: Sequence[
 def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
               facts: CatalogFacts) -> str:
     lines = [_facts_line(item, facts) for item in items]
+    if "plot" in asks:
+        lines += [f"{item.title}: {item.description}" for item in items if item.description]
+        lines += [f"I don't have a description of {item.title}." for item in items
+                  if not item.description and facts.has_descriptions]
     missing = facts.missing(asks)
     if missing:
-        known = ["year", facts.facet_labels, *facts.roles] + (["ratings"] if facts.has_ratings
-                                                             else [])
+        known = ["year", facts.facet_labels, *facts.roles] + (
+            ["description"] if facts.has_descriptions else []) + (
+            ["ratings"] if facts.has_ratings else [])
         lines.append(f"I don't have {_join(missing)} data in this catalog, only each "
                      f"{facts.noun}'s {', '.join(known)} and how many people rated it.")
     return "\n".join(lines)

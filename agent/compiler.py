@@ -40,6 +40,7 @@ class Grounded:
     about_ids: tuple[int, ...] = ()
     unknown_titles: tuple[str, ...] = ()
     disliked_ids: tuple[int, ...] = ()
+    unknown_people: tuple[str, ...] = ()  # names asked for that the catalog does not hold
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,13 @@ class CompileContext:
     avoid_genres: Sequence[str] = ()
     search_k: int = 100
     extra_exclude_ids: Collection[int] = field(default_factory=frozenset)
+    disliked_ids: Sequence[int] = ()  # the profile's, oldest first
 
 
-def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
-    """Snap titles to the catalog; titles without a confident match go to `unknown_titles`."""
+def ground(frame: RequestFrame, match: TitleMatcher,
+           people: Collection[str] = frozenset()) -> Grounded:
+    """Snap titles to the catalog; titles without a confident match go to `unknown_titles`,
+    and people who are not among the catalog's `people` to `unknown_people`."""
     unknown: list[str] = []
 
     def snap(titles: Sequence[str]) -> tuple[list[int], list[str]]:
@@ -82,10 +86,13 @@ def ground(frame: RequestFrame, match: TitleMatcher) -> Grounded:
     about_ids, about = snap(frame.about)
     disliked_ids, disliked = snap(frame.disliked)
     exclude_ids = [i for i in exclude_ids if i not in similar_ids]
-    snapped = frame.model_copy(update={"similar_to": similar, "exclude_titles": excluded,
-                                       "about": about, "disliked": disliked})
+    snapped = frame.model_copy(update={
+        "similar_to": similar, "exclude_titles": excluded, "about": about,
+        "disliked": disliked, "people": [p for p in frame.people if p in people],
+        "exclude_people": [p for p in frame.exclude_people if p in people]})
     return Grounded(snapped, tuple(similar_ids), tuple(exclude_ids), tuple(about_ids),
-                    tuple(dict.fromkeys(unknown)), tuple(disliked_ids))
+                    tuple(dict.fromkeys(unknown)), tuple(disliked_ids),
+                    tuple(p for p in frame.people if p not in people))
 
 
 def compile_plan(grounded: Grounded, context: CompileContext) -> list[PlanStep]:
@@ -119,6 +126,8 @@ def _filter_args(grounded: Grounded, context: CompileContext) -> dict[str, Any]:
         "year_min": frame.year_min,
         "year_max": frame.year_max,
         "exclude_years": list(frame.exclude_years) if frame.exclude_years else None,
+        "people_any": list(frame.people),
+        "people_none": list(frame.exclude_people),
         "exclude_ids": sorted({*grounded.exclude_ids, *grounded.similar_ids,
                                *grounded.disliked_ids, *context.extra_exclude_ids}),
     }

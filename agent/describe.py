@@ -38,12 +38,15 @@ def describe_frame(frame: RequestFrame, noun: str = "items", query: bool = True,
     years = describe_years(frame.year_min, frame.year_max)
     if head and with_noun:
         head = f"{head} {noun}"
-    if head or years or frame.exclude_genres or frame.exclude_years or frame.similar_to:
-        parts.append(" ".join(p for p in (head or noun, years) if p))
+    by = f"by {' or '.join(frame.people)}" if frame.people else ""
+    if head or years or by or frame.exclude_genres or frame.exclude_years or frame.similar_to:
+        parts.append(" ".join(p for p in (head or noun, by, years) if p))
     if frame.exclude_years:
         parts.append("not " + describe_years(*frame.exclude_years))
     if frame.exclude_genres:
         parts.append("not " + " or ".join(frame.exclude_genres))
+    if frame.exclude_people:
+        parts.append("not by " + " or ".join(frame.exclude_people))
     if frame.similar_to:
         named = list(frame.similar_to[:3]) + ([f"{len(frame.similar_to) - 3} more"]
                                               if len(frame.similar_to) > 3 else [])

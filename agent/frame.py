@@ -42,7 +42,9 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
   it / who directed it, "plot": what it is about, "runtime": how long it is, "rating": is
   it any good, "count": how many items there are), so the reply can say plainly what it
   does not know, or count the items that meet the frame's conditions.
-- people: names of people asked for ("something with Tom Hanks", "Hitchcock films").
+- people: names of people asked for ("something with Tom Hanks", "Hitchcock films"); on a
+  catalog with people columns, the catalog's spelling of those it holds ("games by Knizia" ->
+  "Reiner Knizia"). exclude_people: catalog people not wanted ("but not Knizia").
 - count: how many items the user asked for (1-20; "give me 10", "just one"); None: default.
 - quality: true for "top rated" / "the best": rank by the mean rating the data gives.
 - narrow: true when a refinement picks from what was just shown as well ("only the 80s
@@ -76,15 +78,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 Intent = Literal["recommend", "info", "compare", "explain", "feedback", "help", "chat"]
-Fact = Literal["people", "plot", "runtime", "rating", "count"]
+Fact = Literal["people", "plot", "runtime", "rating", "count", "players", "price",
+               "complexity", "age"]
 Popularity = Literal["popular", "obscure"]
 
 OLD_YEAR_MAX = 1969
 RECENT_SPAN = 2
 DECADE_STEP = 10
 TITLE_SLOTS = ("similar_to", "exclude_titles", "about", "disliked")  # catalog titles
-LIST_SLOTS = ("genres", "genres_any", "exclude_genres", "people", "asks", "moods",
-              *TITLE_SLOTS)
+LIST_SLOTS = ("genres", "genres_any", "exclude_genres", "people", "exclude_people", "asks",
+              "moods", *TITLE_SLOTS)
 MAX_COUNT = 20
 ITEM_ACTS = ("info", "compare", "explain")  # acts about named or shown items
 
@@ -114,6 +117,7 @@ class RequestFrame(BaseModel):
     quality: bool = False
     narrow: bool = False
     moods: list[str] = Field(default_factory=list)
+    exclude_people: list[str] = Field(default_factory=list)
 
     @field_validator(*LIST_SLOTS)
     @classmethod
@@ -203,6 +207,8 @@ def merge_frames(previous: RequestFrame | None, current: RequestFrame) -> Reques
         quality=current.quality or previous.quality,
         narrow=current.narrow,
         moods=current.moods,
+        exclude_people=[p for p in [*previous.exclude_people, *current.exclude_people]
+                        if p not in current.people],
     )
 
 

@@ -53,7 +53,7 @@ class AgentParts:
         """The one reading of a message a turn makes: the extractor's frame, grounded.
         `shown`/`focus`: the titles last shown and last talked about, for references."""
         frame = self.extractor.extract(message, previous, shown, focus)
-        return Reading(frame, ground(frame, match or self.match_title))
+        return Reading(frame, ground(frame, match or self.match_title, self.facts.known_people))
 
 
 def catalog_facts(toolkit: Toolkit) -> CatalogFacts:
@@ -70,7 +70,8 @@ def catalog_facts(toolkit: Toolkit) -> CatalogFacts:
                         has_descriptions=catalog.has_descriptions(), nouns=info.nouns,
                         facet_label=info.facet_label,
                         example=top[0].display_title if top else "",
-                        kinds={v: singular(catalog.facet_kind(v) or "") for v in catalog.genres})
+                        kinds={v: singular(catalog.facet_kind(v) or "") for v in catalog.genres},
+                        known_people=frozenset(catalog.people))
 
 
 def popularity_bands(popularity: np.ndarray) -> PopularityBands:

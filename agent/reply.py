@@ -77,8 +77,8 @@ def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
     """A request whose only content is what the catalog cannot use (titles it lacks,
     people it has no data on, a wish no item mentions): nothing is recommended from
     nothing."""
-    rest = grounded.frame.model_copy(update={"people": [], "count": None})
-    cannot = grounded.unknown_titles or grounded.frame.people or wish_dropped
+    rest = grounded.frame.model_copy(update={"count": None})
+    cannot = grounded.unknown_titles or grounded.unknown_people or wish_dropped
     return bool(cannot) and not rest.has_constraints()
 
 
@@ -145,8 +145,11 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
     notes = []
     if grounded.unknown_titles:
         notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
-    if grounded.frame.people and not facts.has_people:
-        notes.append(answers.people_text(grounded.frame.people, facts.nouns))
+    unknown = grounded.unknown_people
+    if unknown and not facts.has_people:
+        notes.append(answers.people_text(unknown, facts.nouns))
+    elif unknown:
+        notes.append(answers.people_unknown_text(unknown, facts))
     if grounded.frame.moods and grounded.frame.intent == "recommend":
         notes.append(answers.moods_text(grounded.frame.moods, facts))
     return notes

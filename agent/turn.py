@@ -68,6 +68,7 @@ class TurnInput:
     notes: Sequence[str] = ()
     shown: Sequence[int] = ()  # the list last shown, in order ("the second one")
     focus: Sequence[str] = ()  # the titles last talked about ("it", "which is better?")
+    disliked: Sequence[int] = ()  # the profile's disliked items, oldest first
 
 
 @dataclass
@@ -144,8 +145,8 @@ class Turn:
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
         if self.final is None or (not self.final.items and self.final.frame.intent ==
-                                  "recommend" and not nothing_to_search(self.final.grounded,
-                                                                         self.wish_dropped)):
+                                  "recommend" and not nothing_to_search(
+                                      self.final.grounded, self.wish_dropped)):
             yield from self._relax()
 
     def _plan(self, attempt: int, request: PlanRequest, fallback: bool
@@ -186,10 +187,10 @@ class Turn:
                     self.given = _with_note(self.given, note)
                 self.wish_dropped = True
             frame = frame.model_copy(update={"query": None})
-        grounded = ground(frame, self._match_title)
+        grounded = ground(frame, self._match_title, self.parts.facts.known_people)
         stated = set(grounded.unknown_titles) <= set(self.reference.unknown_titles)
-        if frame.intent == "recommend" and stated and nothing_to_search(grounded,
-                                                                         self.wish_dropped):
+        if frame.intent == "recommend" and stated and nothing_to_search(
+                grounded, self.wish_dropped):
             return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
@@ -248,7 +249,8 @@ class Turn:
     def _context(self) -> CompileContext:
         return CompileContext(has_history=len(self.given.sequence) > 0,
                               bands=self.parts.bands, avoid_genres=self.given.avoid_genres,
-                              has_ratings=self.parts.facts.has_ratings)
+                              has_ratings=self.parts.facts.has_ratings,
+                              disliked_ids=self.given.disliked)
 
     def _new_bus(self, narrow: bool = False):
         """Every item but those excluded; `narrow`: the list just shown may come back."""
@@ -337,7 +339,7 @@ class Turn:
         previous = self.given.previous
         if previous is None or not self.given.shown:
             return outcome
-        grounded = ground(previous, self._match_title)
+        grounded = ground(previous, self._match_title, self.parts.facts.known_people)
         rank = compile_plan(grounded, self._context())[-1]
         wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}),
                                 self.parts.facts.nouns)
@@ -369,4 +371,4 @@ def _capitalised(words: str, message: str) -> bool:
 def _recommended(item: CatalogItem, score: float) -> RecommendedItem:
     return RecommendedItem(item.id, item.display_title, item.year, item.genres, score,
                            popularity=item.popularity, avg_rating=item.avg_rating,
-                           people=item.people)
+                           people=item.people, description=item.description)

@@ -146,8 +146,8 @@ def run(home: Path, dataset: str, llm: str, sets: Sequence[str],
     catalog = open_catalog(home, dataset)
     try:
         titles = Titles(catalog)
-        loaded = {name: select(load_set(name, titles, catalog.genres), categories, limit)
-                  for name in sets}
+        loaded = {name: select(load_set(name, titles, catalog.genres, catalog.people),
+                               categories, limit) for name in sets}
     finally:
         catalog.close()
     with tempfile.TemporaryDirectory(prefix="convrec-talk-") as folder:

@@ -36,7 +36,7 @@ CHECK_KEYS: dict[str, str] = {
     "year_min": "year", "year_max": "year", "years_outside": "span",
     "titles_shown": "refs", "titles_not_shown": "refs", "similar_to": "ref",
     "mentions": "refs", "text_has": "strings", "text_lacks": "strings", "admits": "true",
-    "min_avg_rating": "number",
+    "min_avg_rating": "number", "people_any": "people",
     "profile_liked": "refs", "profile_disliked": "refs", "profile_seen": "refs",
 }
 
@@ -79,11 +79,20 @@ def set_path(name: str) -> Traversable:
     return resources.files("convrec.eval").joinpath(f"data/talk_{name}.jsonl")
 
 
+def default_sets(dataset: str) -> list[str]:
+    """The shipped sets of a dataset: MovieLens's are dev, test, ...; another dataset's are
+    <name>_dev, <name>_test (e.g. boardgames_dev for the board-game fixture "boardgames")."""
+    if dataset == "movielens-100k":
+        return [name for name in TALK_SETS if has_set(name)]
+    return [f"{dataset}_{name}" for name in TALK_SETS if has_set(f"{dataset}_{name}")]
+
+
 def has_set(name: str) -> bool:
     return set_path(name).is_file()
 
 
-def load_set(name: str, titles: Titles, genres: Sequence[str]) -> list[TalkCase]:
+def load_set(name: str, titles: Titles, genres: Sequence[str],
+             people: Sequence[str] = ()) -> list[TalkCase]:
     """Read and validate a set; ValueError "<file>:<line>: ..." names the first bad case."""
     path = set_path(name)
     if not path.is_file():
@@ -95,7 +104,7 @@ def load_set(name: str, titles: Titles, genres: Sequence[str]) -> list[TalkCase]
         if not line.strip():
             continue
         try:
-            case = _parse_case(line, titles, genres)
+            case = _parse_case(line, titles, genres, people)
             if case.id in ids:
                 raise ValueError(f"case id {case.id!r} is used twice")
         except ValueError as exc:
@@ -105,7 +114,8 @@ def load_set(name: str, titles: Titles, genres: Sequence[str]) -> list[TalkCase]
     return cases
 
 
-def _parse_case(line: str, titles: Titles, genres: Sequence[str]) -> TalkCase:
+def _parse_case(line: str, titles: Titles, genres: Sequence[str],
+                people: Sequence[str] = ()) -> TalkCase:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -125,7 +135,7 @@ def _parse_case(line: str, titles: Titles, genres: Sequence[str]) -> TalkCase:
     parsed = []
     for n, turn in enumerate(turns, 1):
         try:
-            parsed.append(_parse_turn(turn, titles, genres))
+            parsed.append(_parse_turn(turn, titles, genres, people))
         except ValueError as exc:
             raise ValueError(f"{where} turn {n}: {exc}") from None
     if all(turn.expect is None for turn in parsed):
@@ -133,7 +143,8 @@ def _parse_case(line: str, titles: Titles, genres: Sequence[str]) -> TalkCase:
     return TalkCase(case_id, category, tuple(parsed))
 
 
-def _parse_turn(turn: object, titles: Titles, genres: Sequence[str]) -> TalkTurn:
+def _parse_turn(turn: object, titles: Titles, genres: Sequence[str],
+                people: Sequence[str] = ()) -> TalkTurn:
     if not isinstance(turn, dict):
         raise ValueError("a turn is an object {\"user\": ..., \"expect\": {...}}")
     _known_keys(turn, TURN_KEYS, "turn")
@@ -142,7 +153,7 @@ def _parse_turn(turn: object, titles: Titles, genres: Sequence[str]) -> TalkTurn
         raise ValueError(f"user: needs the user's message (a string), got {user!r}")
     expect = turn.get("expect")
     if expect is not None:
-        validate_expect(expect, titles, genres)
+        validate_expect(expect, titles, genres, people)
     return TalkTurn(user, expect)
 
 
@@ -169,7 +180,8 @@ def set_name(name: str) -> str:
 
 # --- validation ------------------------------------------------------------------------------
 
-def validate_expect(expect: object, titles: Titles, genres: Sequence[str]) -> None:
+def validate_expect(expect: object, titles: Titles, genres: Sequence[str],
+                    people: Sequence[str] = ()) -> None:
     """Raise ValueError("<key>: <problem>") for the first thing wrong in a turn's `expect`."""
     if not isinstance(expect, dict):
         raise ValueError(f"expect must be an object, got {type(expect).__name__}")
@@ -180,12 +192,13 @@ def validate_expect(expect: object, titles: Titles, genres: Sequence[str]) -> No
         if kind is None:
             raise ValueError(f"{key}: unknown check; the checks are {', '.join(CHECK_KEYS)}")
         try:
-            _validate_value(kind, value, titles, genres)
+            _validate_value(kind, value, titles, genres, people)
         except ValueError as exc:
             raise ValueError(f"{key}: {exc}") from None
 
 
-def _validate_value(kind: str, value: Any, titles: Titles, genres: Sequence[str]) -> None:
+def _validate_value(kind: str, value: Any, titles: Titles, genres: Sequence[str],
+                    people: Sequence[str] = ()) -> None:
     is_int = isinstance(value, int) and not isinstance(value, bool)
     if kind == "act" and value not in ACTS:
         raise ValueError(f"{value!r} is not an act; acts are {', '.join(ACTS)}")
@@ -201,7 +214,7 @@ def _validate_value(kind: str, value: Any, titles: Titles, genres: Sequence[str]
                                and all(isinstance(v, int) and not isinstance(v, bool)
                                        for v in value) and value[0] <= value[1]):
         raise ValueError(f"needs [lo, hi] years with lo <= hi, got {value!r}")
-    if kind in ("genres", "strings", "refs"):
+    if kind in ("genres", "strings", "refs", "people"):
         if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip()
                                                           for v in value)):
             raise ValueError(f"needs a non-empty list of strings, got {value!r}")
@@ -209,6 +222,8 @@ def _validate_value(kind: str, value: Any, titles: Titles, genres: Sequence[str]
             unknown = [g for g in value if g not in genres]
             if unknown:
                 raise ValueError(f"unknown genre {unknown[0]!r}; genres are {', '.join(genres)}")
+        if kind == "people" and (unknown := [p for p in value if p not in people]):
+            raise ValueError(f"{unknown[0]!r} is not a person of this catalog")
     if kind == "ref" and not isinstance(value, str):
         raise ValueError(f"needs one title or '#N', got {value!r}")
     for ref in value if kind == "refs" else [value] if kind == "ref" else []:

@@ -185,6 +185,12 @@ def _genres_none(value: list[str], seen: Seen) -> str | None:
                       f"have one of {', '.join(value)}", _genres)
 
 
+def _people_any(value: list[str], seen: Seen) -> str | None:
+    return _offenders(seen, lambda i: not set(value) & {name for _, name in i.people},
+                      f"are by none of {', '.join(value)}",
+                      lambda i: ", ".join(name for _, name in i.people) or "nobody listed")
+
+
 def _year_min(value: int, seen: Seen) -> str | None:
     return _offenders(seen, lambda i: not i.year or i.year < value,
                       f"are before {value} or have no year", _year)
@@ -315,6 +321,7 @@ _CHECKS: dict[str, Callable[[Any, Seen], str | None]] = {
     "titles_shown": _titles_shown, "titles_not_shown": _titles_not_shown,
     "similar_to": _similar_to, "mentions": _mentions, "text_has": _text_has,
     "text_lacks": _text_lacks, "admits": _admits, "min_avg_rating": _min_avg_rating,
+    "people_any": _people_any,
     "profile_liked": _profile("liked"), "profile_disliked": _profile("disliked"),
     "profile_seen": _profile("seen"),
 }

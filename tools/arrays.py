@@ -88,8 +88,9 @@ class CatalogArrays:
     def resolve_genre(self, name: str) -> str:
         """The catalog's spelling of a genre ("sci-fi" -> "Sci-Fi"), or a ToolError listing all."""
         key = _norm(name)
-        key = GENRE_ALIASES.get(key, key)
         found = self._by_norm.get(key) or self._by_norm.get(key.rstrip("s"))
+        if not found and key in GENRE_ALIASES:  # a catalog's own value wins over an alias
+            found = self._by_norm.get(GENRE_ALIASES[key])
         if found:
             return found
         closest = process.extractOne(name, self.genre_names)

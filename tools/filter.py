@@ -44,6 +44,11 @@ class FilterArgs(ToolArgs):
     exclude_ids: list[int] = Field(default_factory=list, max_length=10_000,
                                    description="Item ids to drop (set by the program, not the "
                                                "LLM).")
+    people_any: list[Name] = Field(default_factory=list, max_length=20,
+                                   description="Keep items by (or with) at least one of these "
+                                               "people, as the catalog names them.")
+    people_none: list[Name] = Field(default_factory=list, max_length=20,
+                                    description="Drop items by (or with) any of these people.")
 
     @model_validator(mode="after")
     def _check_ranges(self) -> FilterArgs:
@@ -62,7 +67,8 @@ class FilterArgs(ToolArgs):
 
     def is_empty(self) -> bool:
         return not any([self.genres_any, self.genres_all, self.genres_none,
-                        self.exclude_titles, self.exclude_ids]) and all(
+                        self.exclude_titles, self.exclude_ids, self.people_any,
+                        self.people_none]) and all(
             v is None for v in (self.year_min, self.year_max, self.exclude_years,
                                 self.popularity_min, self.popularity_max))
 
@@ -148,6 +154,10 @@ class FilterSpec:
             parts.append(f"not {a.exclude_years[0]}-{a.exclude_years[1]}")
         if a.popularity_min is not None or a.popularity_max is not None:
             parts.append(f"ratings {a.popularity_min or 0}-{a.popularity_max or 'any'}")
+        if a.people_any:
+            parts.append("by " + " or ".join(a.people_any))
+        if a.people_none:
+            parts.append("not by " + " or ".join(a.people_none))
         if a.exclude_titles or a.exclude_ids:
             parts.append(f"{len(a.exclude_titles) + len(a.exclude_ids)} item(s) excluded")
         return "; ".join(parts)
@@ -161,7 +171,8 @@ class FilterItems(Tool):
     name = names.FILTER_ITEMS
     description = (
         "Keep only candidates that satisfy hard conditions: genres (any / all / none of), "
-        "release years, popularity (number of ratings: 100+ is well known, under 20 obscure), "
+        "people (for catalogs that name them), release years, popularity (number of "
+        "ratings: 100+ is well known, under 20 obscure), "
         "and titles the user rejected. Use it for explicit constraints such as '90s sci-fi', "
         "'no horror', 'before 1980'. Do not use it for moods, themes or plots ('dark', 'about "
         "space travel'): use search_items. Genres must be catalog genres; an unknown one is "
@@ -208,7 +219,11 @@ class FilterItems(Tool):
                 kept = kept[bus.contains(kept)]
             else:
                 kept = current[spec.mask(current)]
+            if args.people_any:
+                kept = np.intersect1d(kept, self._by(args.people_any), assume_unique=True)
             drop = np.asarray(excluded + list(args.exclude_ids), dtype=np.int64)
+            if args.people_none:
+                drop = np.concatenate([drop, self._by(args.people_none)])
             if drop.size:
                 dropped = np.zeros(self.arrays.n + 1, dtype=bool)
                 dropped[drop[(drop >= 0) & (drop < self.arrays.n)]] = True
@@ -227,6 +242,16 @@ class FilterItems(Tool):
                     "genres_any": spec.genres_any, "genres_all": spec.genres_all,
                     "genres_none": spec.genres_none, "excluded_ids": drop.tolist()}
         return ToolResult(content, artifact)
+
+    def _by(self, people: list[str]) -> np.ndarray:
+        """Ids of the items naming any of `people`; a name the catalog lacks is an error."""
+        known = set(self.catalog.people)
+        unknown = [p for p in people if p not in known]
+        if unknown:
+            raise ToolError(f"{unknown[0]!r} is not a person of this catalog" + (
+                "; it has no people data" if not known else
+                "; give the name as the catalog writes it"))
+        return np.asarray(self.catalog.ids_with_people(people), dtype=np.int64)
 
     def _examples(self, ids: np.ndarray, n: int = 3) -> str:
         pops = self.arrays.popularity[ids]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from convrec.agent.frame import Fact, RequestFrame
+from convrec.agent.nlu.lexicon import ITEM_NOUN
 from convrec.agent.nlu.mentions import Mention
 
 _HELP = re.compile(
@@ -38,6 +39,7 @@ _COMPARE = re.compile(
     r"\bwhich (?:one |is |was |would |should |of (?:them|these|those|the two) )?"
     r"(?:is |was |one is )?(?:better|best|worse|more popular|rated higher|higher rated|"
     r"i watch|should i (?:watch|pick|see))\b|\bas good as\b|\bbetter than\b|"
+    r"\bshould (?:i|we) (?:get|buy|pick|choose|play|watch|read|go for)\b.+\bor\b|"
     r"\bor\b.*\b(?:which|cant decide|can't decide|better)\b|"
     r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:has|is|got|gets)\b.*"
     r"\b(?:better|higher|best|more|highest|most)\b|"
@@ -51,7 +53,7 @@ _EXPLAIN = re.compile(
     r"\bexplain (?:your|these|those|the|this|that) (?:picks?|choices?|recommendations?|list)\b|"
     r"\bwhat makes (?:it|that|this|those|these|them|#|number|the)\b.*\b(?:pick|"
     r"choice|fit|good)\b|\bwhy (?:is|are) .{0,40}\b(?:on there|in the list|on the list|"
-    r"there)\b|\breason for\b")
+    r"there)\b|\breason for\b|\bhow come\b")
 _FACTS: dict[Fact, re.Pattern[str]] = {
     "people": re.compile(r"\bwho\b(?!'?s? (?:won|is the president))|\b(?:cast|actors?|"
                          r"actress|starring|director|directed|directs|writer|composer|"
@@ -61,16 +63,24 @@ _FACTS: dict[Fact, re.Pattern[str]] = {
                        r"\b(?:plot|storyline|ending|spoilers?|synopsis|summary|rated r|rated "
                        r"pg|age rating|mpaa|violent|violence|gore|sex scenes?|nudity)\b"),
     "runtime": re.compile(r"\bhow long\b|\b(?:runtime|run time|length|minutes|hours long|"
-                          r"duration)\b"),
+                          r"duration|play ?time)\b"),
+    "players": re.compile(r"\bhow many (?:players|people can play)\b|\bplayer count\b|"
+                          r"\bnumber of players\b|\b(?:solo|two[- ]player)\b"),
+    "price": re.compile(r"\bhow much (?:is|does|do|are)\b|\b(?:price|prices|cost|costs|"
+                        r"expensive|cheap)\b"),
+    "complexity": re.compile(r"\b(?:complex|complexity|complicated|difficult|difficulty|"
+                             r"hard to learn|easy to learn|rules? heavy|weight)\b"),
+    "age": re.compile(r"\b(?:what age|age (?:range|rating)|too (?:hard|complex|scary) for "
+                      r"(?:a|my) \d+|suitable for (?:a|my) \d+|\d+[- ]year[- ]old)\b"),
     "count": re.compile(r"\bhow many\b(?!\s+(?:people|users|ratings|times|stars|hours|"
-                        r"minutes))|\bnumber of (?:movies|films|titles|items)\b"),
+                        r"minutes|players))|\bnumber of " + ITEM_NOUN + r"\b"),
     "rating": re.compile(r"\b(?:any good|good\?|worth (?:it|watching|a watch|seeing)|rating|"
                          r"rated|ratings|score|reviews?|how good|is it good|recommended)\b"),
 }
 _CATALOG_FACTS = frozenset({"rating"})  # asked facts the data may hold (ratings)
 # Words that place a message in the recommender's domain (film nouns, asking for picks).
 _DOMAIN = re.compile(
-    r"\b(?:recommend\w*|suggest\w*|movies?|films?|flicks?|watch\w*|something|anything|"
+    r"\b(?:recommend\w*|suggest\w*|" + ITEM_NOUN[3:-1] + r"|watch\w*|something|anything|"
     r"picks?|recs?|show me|give me|gimme|looking for|in the mood|mood for|more|another|"
     r"others?|similar|genres?|seen|saw|peli\w*|pelicula\w*|filme?|cine|kino|ones?|"
     r"list|options?|titles?)\b")
@@ -84,12 +94,13 @@ FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok 
 # Asking for picks: a message with one of these is a request, not only feedback.
 REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
                           r"something|anything|find|other|others|instead|any|some|looking for|"
-                          r"want|need|similar|like (?:it|that|this|those|them))\b")
+                          r"want|need|similar|like (?:it|that|this|those|them))\b|"
+                          + ITEM_NOUN + r"\s+(?:like|similar to)\b")
 QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|"
                             r"where|when|why|how|can you|could you|will you|would you|tell me|"
                             r"do you|are you|is it|is there|should i|did you)\b")
-ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|movies?|films?|"
-                             r"watch|picks?|recs?|any|some)\b")
+ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|watch|play|"
+                             r"picks?|recs?|any|some)\b|\b" + ITEM_NOUN + r"\b")
 # Praise of an item: "loved it", "the first one sounds great".
 LIKED = re.compile(r"\b(?:lov\w*|lik\w*|enjoy\w*|adore\w*|great|awesome|amazing|fav\w*|"
                    r"brilliant|fantastic|best|perfect|good|cool|nice|sounds good)\b")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
 from convrec.agent.nlu import lexicon
@@ -41,6 +42,7 @@ from convrec.agent.nlu.lexicon import (
 from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
 from convrec.agent.nlu.normalise import Vocabulary, english_words, normalise, vocabulary_from
+from convrec.agent.nlu.people import CatalogPeople
 from convrec.agent.nlu.references import resolve_references
 from convrec.agent.nlu.slots import (
     any_of_genres,
@@ -51,7 +53,14 @@ from convrec.agent.nlu.slots import (
     title_roles,
 )
 from convrec.agent.nlu.spans import blank, blank_like, merge_mentions, substitute, title_end
-from convrec.agent.nlu.years import YearSlots, parse_years
+from convrec.agent.nlu.years import (
+    THAN,
+    THAN_IT,
+    YearSlots,
+    anchored_years,
+    narrowed_years,
+    parse_years,
+)
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.titles import fold, search_key
 
@@ -105,6 +114,8 @@ class SlotExtractor:
                                    unlistable=frozenset(self.facets.phrases))
         self.latest_year = catalog.latest_year() or 2000
         self._count = count_patterns(self.facets.plural_words)
+        self.people = CatalogPeople(catalog.people, _is_english)
+        self._years = {r.display_title: r.year for r in catalog.title_rows() if r.year}
         self._vocabulary = (STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS | ITEM_NOUNS
                             | set(self.facets.noun_words))
         self.words = extractor_vocabulary(self.facets)
@@ -144,10 +155,14 @@ class SlotExtractor:
         mentions = merge_mentions(forced, self.index.find(message) if references else found)
         taken = [(m.start, title_end(folded, m)) for m in mentions]
         unknown = find_unknown_titles(folded, taken, self._explained)
-        item_act = self._item_act(folded, said, found, mentions, unknown, shown, focus)
+        anchor = self._anchor(folded, mentions, focus)
+        item_act = None if anchor else self._item_act(folded, said, found, mentions, unknown,
+                                                       shown, focus)
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        if anchor:  # "newer than Catan": the years are relative to that item's
+            frame, years = anchored_years(frame, years, *anchor)
         if not mentions and "count" in asked_facts(folded):  # "how many horror films?"
             frame = self._refine(folded, frame, years, previous) if previous and \
                 self._refines(said, frame) else frame
@@ -191,8 +206,10 @@ class SlotExtractor:
             return RequestFrame(intent="explain", about=[m.title for m in mentions])
         asks = asked_facts(rest)
         if mentions:
+            facts = [a for a in asks if a not in ("rating", "count")]
             question = self._is_question(folded, mentions) or _only_titles_asked(rest) or (
-                bool(asks) and len(folded.split()) <= 12 and not in_domain(rest))
+                bool(asks) and len(folded.split()) <= 12 and not in_domain(rest)) or (
+                bool(facts) and QUESTION_LEAD.search(folded) is not None)
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
@@ -207,6 +224,19 @@ class SlotExtractor:
         if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
             return RequestFrame(intent="info", about=titles, asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
+
+    def _anchor(self, folded: str, mentions: Sequence[Mention], focus: Sequence[str]
+                ) -> tuple[str, int, Literal["older", "newer"]] | None:
+        """(title, its year, direction) of "older than X" / "more recent than it"."""
+        leads = [(THAN.search(folded[:m.start]), m.title) for m in mentions]
+        if focus:
+            leads.append((THAN_IT.search(folded), focus[0]))
+        for lead, title in leads:
+            year = self._years.get(title)
+            if lead and year:
+                older = lead.group(1) in ("older", "earlier", "before")
+                return title, year, "older" if older else "newer"
+        return None
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
         """The two sides of "X or Y" / "X vs Y" in a comparison: catalog titles by exact key,
@@ -253,6 +283,9 @@ class SlotExtractor:
         work = blank(work, spans)
         moods, mood_spans = find_moods(work, self.facets.shadows)
         work = blank(work, mood_spans)
+        by = self.people.find(work, message) if self.people else []
+        unwanted = {n for h in by if negated_at(work, h.start) for n in h.names}
+        work = blank(work, [(h.start, h.end) for h in by])
         hits = self.facets.find(work, negated_at)
         any_of = any_of_genres(work, hits)
         roles = title_roles(folded, mentions)
@@ -278,7 +311,9 @@ class SlotExtractor:
             + [t for t, c in cues.items() if c in _SEEN_CUES],
             disliked=[m.title for m, r in zip(mentions, roles) if r == "disliked"],
             query=query, popularity=popularity,  # type: ignore[arg-type]
-            people=[p.text for p in people], count=count, quality=quality, moods=moods,
+            people=[n for h in by for n in h.names if n not in unwanted]
+            + [p.text for p in people],
+            exclude_people=sorted(unwanted), count=count, quality=quality, moods=moods,
         )
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
@@ -318,24 +353,13 @@ class SlotExtractor:
             update["year_min"], update["year_max"] = shift_years(previous, relative,
                                                                  self.latest_year)
         elif years.found:
-            update["year_min"], update["year_max"] = _narrow(years, previous)
+            update["year_min"], update["year_max"] = narrowed_years(years, previous)
         if frame.genres and not _REPLACE.search(folded) and not _UNION.search(folded):
             update["genres"] = [g for g in [*previous.genres, *frame.genres]
                                 if g not in frame.exclude_genres]
+        if self.people and not frame.people and not _REPLACE.search(folded):
+            update["people"] = previous.people  # "games by Knizia" ... "older ones?"
         return merge_frames(previous, frame.model_copy(update=update))
-
-
-def _narrow(years: YearSlots, previous: RequestFrame) -> tuple[int | None, int | None]:
-    """A one-sided bound inside the previous range narrows it ("only after 1995")."""
-    low, high = years.year_min, years.year_max
-    prev_low, prev_high = previous.year_min, previous.year_max
-    if low is not None and high is None and prev_high is not None and low <= prev_high and (
-            prev_low is None or low >= prev_low):
-        return low, prev_high
-    if high is not None and low is None and prev_low is not None and high >= prev_low and (
-            prev_high is None or high <= prev_high):
-        return prev_low, high
-    return low, high
 
 
 def _without_conflicts(frame: RequestFrame) -> RequestFrame:

@@ -22,6 +22,13 @@ from convrec.recsys.schema import DatasetInfo, plural, singular
 from convrec.recsys.titles import fold
 
 FUZZY_CUTOFF = 85.0
+# Everyday English short forms of label words, taken by any facet whose name they shorten.
+ABBREVIATIONS = {"coop": "cooperative", "co-op": "cooperative", "co op": "cooperative",
+                 "sci-fi": "science fiction", "sci fi": "science fiction",
+                 "scifi": "science fiction", "rpg": "role playing", "rpgs": "role playing",
+                 "doc": "documentary", "docs": "documentary", "bio": "biography",
+                 "ya": "young adult", "nonfiction": "non-fiction", "lit fic": "literary fiction",
+                 "deckbuilding": "deck building", "worker-placement": "worker placement"}
 # "for my 6 year old", "two-year-olds": children of twelve or younger.
 _CHILD_AGE = re.compile(r"(?<![\w-])(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|"
                         r"nine|ten|eleven|twelve)[- ](?:year|yr)s?[- ]olds?(?![\w-])")
@@ -37,10 +44,19 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
 
 
+def _agent_nouns(word: str) -> set[str]:
+    """"building" -> builder, builders (the doer of an "-ing" label)."""
+    if not word.endswith("ing") or len(word) < 6:
+        return set()
+    stem = word[:-3]
+    return {stem + "er", stem + "ers"}
+
+
 def value_forms(value: str) -> set[str]:
     """How people write a facet value: "City Builder" -> city builder, city builders,
     city-builder, citybuilder; "Sci-Fi" -> sci-fi, sci fi, scifi; "Roll & Write" -> roll and
-    write."""
+    write; "Deck Building" -> deckbuilder; plus common abbreviations ("co-op" for
+    Cooperative)."""
     base = fold(value).strip()
     variants = {base, base.replace("&", "and"), base.replace(" and ", " & ")}
     forms: set[str] = set()
@@ -49,12 +65,13 @@ def value_forms(value: str) -> set[str]:
         if not words:
             continue
         last = words[-1]
-        for tail in {last, plural(last), singular(last)}:
+        for tail in {last, plural(last), singular(last), *_agent_nouns(last)}:
             phrase = " ".join([*words[:-1], tail])
             forms |= {phrase, phrase.replace("-", " "), phrase.replace("-", ""),
                       phrase.replace("'", "")}
             if " " in phrase:
                 forms |= {phrase.replace(" ", "-"), phrase.replace(" ", "")}
+    forms |= {short for short, long in ABBREVIATIONS.items() if long in forms}
     return {re.sub(r"\s+", " ", f).strip() for f in forms if len(f) >= 2}
 
 

@@ -43,10 +43,12 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
              "bored with", "sick of", "no more", "not into", "not a fan of", "nothing too",
              "not in the mood for", "no more of", "enough of", "not feeling", "isn't", "isnt",
+             "none", "none with",
              "aren't", "arent", "wasn't", "is not", "are not", "neither of us", "none of us",
              "neither of them", "none of them", "nobody here", "no one here", "neither")
 # A title after these was seen (left out unless the user also liked it).
-SEEN = ("seen", "saw", "watched", "watching", "already", "finished")
+SEEN = ("seen", "saw", "watched", "watching", "already", "finished", "played", "have played",
+        "already read", "have read", "listened to")
 # A title after these is one the user liked (similar_to).
 LIKE = ("like", "likes", "liked", "love", "loved", "loves", "enjoyed", "enjoy", "adore",
         "adored", "similar to", "in the vein of", "along the lines of", "reminds me of",

@@ -18,6 +18,7 @@ from convrec.agent.nlu.lexicon import (
     DISLIKE_AFTER,
     EXCLUDE_AFTER,
     ITEM_NOUN,
+    ITEM_NOUNS,
     LIKE,
     LIKE_AFTER,
     MOODS,
@@ -181,7 +182,8 @@ _FUZZY_STOPWORDS = [w for w in STOPWORDS if len(w) >= 5]
 
 
 def _is_content(word: str) -> bool:
-    if word in STOPWORDS or word in _NOT_CONTENT or word.isdigit() or len(word) < 2 \
+    if word in STOPWORDS or word in ITEM_NOUNS or word in _NOT_CONTENT or word.isdigit() \
+            or len(word) < 2 \
             or re.fullmatch(r"\d+(?:st|nd|rd|th)", word):
         return False
     if len(word) >= 5 and any(fuzz.ratio(word, w) >= GENRE_FUZZY_CUTOFF

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN
+from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame
 from convrec.agent.nlu.spans import blank
 
 _DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950,
@@ -190,4 +190,35 @@ def _intersect(bounds: list[tuple[int | None, int | None]]) -> tuple[int | None,
     low, high = (max(lows) if lows else None), (min(highs) if highs else None)
     if low is not None and high is not None and low > high:
         return bounds[-1]
+    return low, high
+
+
+# "older than Catan", "more recent than it": years relative to one item's
+THAN = re.compile(r"\b(older|newer|earlier|later|more recent|before|after|younger)\s+"
+                  r"(?:than\s+)?$")
+THAN_IT = re.compile(r"\b(older|newer|earlier|later|more recent|younger)\s+than\s+"
+                      r"(?:it|that|this)(?: one| game| film| book)?\b")
+
+
+def anchored_years(frame: RequestFrame, years: YearSlots, title: str, year: int,
+              direction: Literal["older", "newer"]) -> tuple[RequestFrame, YearSlots]:
+    """The frame with years before / after `title`'s, which is no longer a liked title."""
+    low, high = (None, year - 1) if direction == "older" else (year + 1, None)
+    years.relative, years.year_min, years.year_max = None, low, high
+    return frame.model_copy(update={
+        "year_min": low, "year_max": high,
+        "similar_to": [t for t in frame.similar_to if t != title],
+        "exclude_titles": [*frame.exclude_titles, title]}), years
+
+
+def narrowed_years(years: YearSlots, previous: RequestFrame) -> tuple[int | None, int | None]:
+    """A one-sided bound inside the previous range narrows it ("only after 1995")."""
+    low, high = years.year_min, years.year_max
+    prev_low, prev_high = previous.year_min, previous.year_max
+    if low is not None and high is None and prev_high is not None and low <= prev_high and (
+            prev_low is None or low >= prev_low):
+        return low, prev_high
+    if high is not None and low is None and prev_low is not None and high >= prev_low and (
+            prev_high is None or high <= prev_high):
+        return prev_low, high
     return low, high

@@ -219,6 +219,9 @@ def _register_talk(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--failures", type=int, default=0, metavar="N",
                         help="also print N wrong cases of each set with their transcript")
     parser.add_argument("--json", metavar="PATH", help="write every case's result here")
+    parser.add_argument("--dataset", help="run on this fetched dataset (default: "
+                                          "$CONVREC_DATASET or movielens-100k); its sets are "
+                                          "named <dataset>_dev, ... (e.g. boardgames_dev)")
     parser.set_defaults(handler=_talk)
 
 
@@ -229,7 +232,8 @@ def _talk(args: argparse.Namespace, settings: Settings) -> int:
 
     from convrec.eval import talk_bench, talk_cases
 
-    sets = args.sets or [name for name in talk_cases.TALK_SETS if talk_cases.has_set(name)]
+    settings = settings.with_overrides(dataset=args.dataset)
+    sets = args.sets or talk_cases.default_sets(settings.dataset)
     if not sets:
         raise FileNotFoundError("no talk set is shipped yet (eval/data/talk_dev.jsonl, "
                                 "talk_test.jsonl); give one with --sets PATH.jsonl")

@@ -96,7 +96,7 @@ def test_unknown_titles_and_people_are_admitted_not_searched(agent):
     reply = agent.chat("something like Inception", "unknown")
     assert "couldn't find 'inception'" in reply.text and not reply.items
     reply = agent.chat("a comedy with jim carrey", "people")
-    assert "don't have cast or crew data" in reply.text
+    assert "don't have cast, crew or author data" in reply.text
     assert reply.items and all("Comedy" in i.genres for i in reply.items)
     assert all("jim carrey" not in i.reason for i in reply.items)
 

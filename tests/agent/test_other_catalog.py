@@ -1,0 +1,143 @@
+"""The agent on a catalog that is not MovieLens: the board-game fixture (216 real games with
+categories, mechanics, designers and descriptions; synthetic plays and ratings)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from convrec.agent.assemble import build_agent
+from convrec.agent.core import RecAgent
+from convrec.agent.nlu.extractor import SlotExtractor
+from convrec.agent.trace import RecommendedItem
+from convrec.eval.talk_checks import judge
+from convrec.recsys.catalog import Catalog, build_catalog
+from convrec.recsys.data import DataError
+from convrec.recsys.fetch import dataset_dir, fetch, is_fetched, open_catalog
+from convrec.recsys.parsers import ItemColumns, parse_csv
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "boardgames"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("boardgames-home")
+    fetch(home, "boardgames", FIXTURE / "interactions.csv", FIXTURE / "items.csv", noun="game")
+    return home
+
+
+@pytest.fixture(scope="module")
+def agent(home: Path) -> RecAgent:
+    return build_agent(home, llm="deterministic", dataset="boardgames",
+                       store=home / "sessions.sqlite")
+
+
+def _ask(agent: RecAgent, *messages: str) -> list:
+    session = f"s-{id(messages)}-{messages[0][:10]}"
+    return [agent.chat(message, session) for message in messages]
+
+
+def test_the_fixture_interactions_are_what_their_generator_writes():
+    spec = importlib.util.spec_from_file_location("make", FIXTURE / "make_interactions.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    lines = (FIXTURE / "interactions.csv").read_text().splitlines()[1:]
+    assert lines == [",".join(map(str, row)) for row in make.interactions()]
+
+
+def test_the_dataset_describes_itself(home: Path):
+    catalog = open_catalog(home, "boardgames")
+    info = catalog.info
+    assert (info.noun, info.nouns) == ("game", "games")
+    assert info.facet_columns == ("categories", "mechanics")
+    assert info.people_columns == ("designers",) and info.roles == ("designer",)
+    assert catalog.facet_kind("Worker Placement") == "mechanics"
+    assert "Reiner Knizia" in catalog.people
+    catan = catalog.item(catalog.title_rows()[[r.display_title for r in
+                                               catalog.title_rows()].index("Catan")].id)
+    assert catan.people == (("designer", "Klaus Teuber"),) and catan.description
+
+
+def test_an_unknown_column_names_file_line_and_column_and_nothing_is_written(tmp_path):
+    items = tmp_path / "items.csv"
+    items.write_text("id,title,year,players\n1,Chess,1475,2\n")
+    (tmp_path / "plays.csv").write_text("user,item,timestamp\nann,1,5\n")
+    with pytest.raises(DataError, match=r"items.csv:1: column 'players' is not a known kind; "
+                                        r"declare it with exactly one of --facets players"):
+        fetch(tmp_path / "home", "chess", tmp_path / "plays.csv", items)
+    assert not is_fetched(tmp_path / "home", "chess")
+    assert not dataset_dir(tmp_path / "home", "chess").exists()
+    declared = parse_csv(tmp_path / "plays.csv", items, "chess",
+                         columns=ItemColumns(facets=("players",)))
+    assert declared.items["genres"][0] == ("2",)
+
+
+def test_a_catalog_tag_wins_over_a_generic_cue(tmp_path):
+    (tmp_path / "items.csv").write_text(
+        "id,title,tags\n1,Hades,Indie|Roguelike\n2,Halo,Shooter\n3,Celeste,Indie|Platformer\n")
+    (tmp_path / "plays.csv").write_text("user,item,timestamp\nann,1,5\nbob,2,6\n")
+    dataset = parse_csv(tmp_path / "plays.csv", tmp_path / "items.csv", "games", noun="game")
+    build_catalog(dataset, tmp_path / "catalog.sqlite")
+    extractor = SlotExtractor(Catalog(tmp_path / "catalog.sqlite"))
+    frame = extractor.extract("an indie roguelike please")
+    assert frame.genres == ["Indie", "Roguelike"] and frame.popularity is None
+    assert extractor.extract("some shooters").genres == ["Shooter"]
+
+
+@pytest.mark.parametrize("message, facet", [
+    ("a deckbuilder please", "Deck Building"), ("any good coop games?", "Cooperative"),
+    ("worker placement from the 2010s", "Worker Placement"), ("a city builder", "City Building"),
+    ("sci-fi games", "Science Fiction"), ("some cooperativ games", "Cooperative"),
+])
+def test_facets_are_understood_by_their_own_names_forms_and_typos(agent, message, facet):
+    reply, = _ask(agent, message)
+    assert reply.items and all(facet in item.genres for item in reply.items), reply.text
+
+
+def test_people_filter_by_surname_full_name_and_typo_and_exclusion(agent):
+    for message in ("something by Knizia", "games designed by reiner knizia", "by knizzia"):
+        reply, = _ask(agent, message)
+        assert reply.items and all(("designer", "Reiner Knizia") in item.people
+                                   for item in reply.items), (message, reply.text)
+        assert "by Reiner Knizia" in reply.text
+    reply, = _ask(agent, "cooperative games but nothing by Matt Leacock")
+    assert reply.items and not any(("designer", "Matt Leacock") in item.people
+                                   for item in reply.items)
+    assert all("Cooperative" in item.genres for item in reply.items)
+
+
+def test_a_designer_the_catalog_lacks_is_said_so(agent):
+    reply, = _ask(agent, "a strategy game by Vital Lacerda")
+    assert "couldn't find Vital Lacerda among the designers" in reply.text
+
+
+def test_replies_speak_of_games_and_their_categories(agent):
+    help_reply, = _ask(agent, "what can you do?")
+    assert "recommend games" in help_reply.text and "by category or mechanic" in help_reply.text
+    assert "by designer" in help_reply.text and "film" not in help_reply.text.lower()
+    reply, = _ask(agent, "party games from the 2010s")
+    assert "film" not in reply.text.lower() and "watch" not in reply.text.lower()
+    who, about = _ask(agent, "who designed Catan?", "what is it about?")
+    assert "Klaus Teuber" in who.text and "settle" in about.text.lower()
+
+
+def test_years_relative_to_a_named_game(agent):
+    _, newer = _ask(agent, "tell me about Agricola",
+                    "got any worker placement games more recent than it?")
+    assert newer.items and all(item.year > 2007 and "Worker Placement" in item.genres
+                               for item in newer.items)
+
+
+def test_the_people_check_of_the_benchmark_judges_shown_designers(agent):
+    reply, = _ask(agent, "something by Uwe Rosenberg")
+    facts = type("Facts", (), {})()
+    from convrec.eval.talk_checks import Seen
+    seen = Seen(reply, None, lambda: None, facts)  # type: ignore[arg-type]
+    assert judge({"people_any": ["Uwe Rosenberg"]}, seen) == []
+    other = RecommendedItem(1, "Chess", 1475, ("Abstract",), 1.0)
+    seen = Seen(type(reply)(reply.text, (*reply.items, other), reply.trace), None,
+                lambda: None, facts)  # type: ignore[arg-type]
+    failed = judge({"people_any": ["Uwe Rosenberg"]}, seen)
+    assert failed and "are by none of Uwe Rosenberg: Chess" in failed[0][1]
