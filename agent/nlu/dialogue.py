@@ -57,7 +57,7 @@ _EXPLAIN = re.compile(
 _FACTS: dict[Fact, re.Pattern[str]] = {
     "people": re.compile(r"\bwho\b(?!'?s? (?:won|is the president))|\b(?:cast|actors?|"
                          r"actress|starring|director|directed|directs|writer|composer|"
-                         r"soundtrack|plays|played|acting)\b"),
+                         r"soundtrack|acting)\b"),
     "plot": re.compile(r"\bwhat(?:'s|s| is| was)\s+(?:\S+\s+)*?about\b|"
                        r"\bwhat\s+(?!about\b)(?:\S+\s+)+?about\b|"
                        r"\b(?:plot|storyline|ending|spoilers?|synopsis|summary|rated r|rated "
