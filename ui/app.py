@@ -21,7 +21,13 @@ from convrec.agent.answers import CatalogFacts
 from convrec.agent.core import RecAgent
 from convrec.ui.backend import ChatAgent, as_chat_agent
 from convrec.ui.handlers import ChatHandlers
-from convrec.ui.panels import FEEDBACK_LABELS, Card, capabilities_markdown, placeholder
+from convrec.ui.panels import (
+    FEEDBACK_LABELS,
+    Card,
+    capabilities_markdown,
+    catalog_summary,
+    placeholder,
+)
 
 TITLE = "convrec"
 CHAT_HEIGHT = 460
@@ -96,8 +102,11 @@ def build_app(agents: RecAgent | ChatAgent | Sequence[RecAgent | ChatAgent], n: 
             with gr.Column(scale=1, min_width=260, elem_id="side"):
                 selector = gr.Dropdown(names, value=names[0], label="LLM backend",
                                        elem_id="backend", visible=len(names) > 1)
-                with gr.Accordion("What I can do here", open=True, elem_id="capabilities"):
-                    gr.Markdown(capabilities_markdown(facts, first.llm_name))
+                with gr.Column(elem_id="capabilities", variant="panel"):
+                    gr.Markdown("### What I can do here\n\n" +
+                                catalog_summary(facts, first.llm_name), padding=True)
+                    with gr.Accordion("What you can ask", open=False, elem_id="how-to-ask"):
+                        gr.Markdown(capabilities_markdown(facts))
                 gr.Markdown("### Your profile")
                 profile = gr.Markdown("", elem_id="profile")
                 reset = gr.Button("Reset profile and chat", size="sm", elem_id="reset")

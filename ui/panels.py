@@ -99,13 +99,28 @@ def profile_ids(profile: UserProfile) -> list[int]:
     return [*profile.liked, *profile.disliked, *profile.seen]
 
 
-def capabilities_markdown(facts: CatalogFacts, llm_name: str) -> str:
-    """The "what I can do here" panel: the agent's own help answer, plus what it lacks."""
-    lines = help_text(facts).splitlines()
-    if not facts.has_ratings:
-        lines.append(f"These {facts.nouns} have no ratings, so I can't say which are rated best.")
+def catalog_summary(facts: CatalogFacts, llm_name: str) -> str:
+    """The short "what I can do here" panel: the catalog's size, years and facets, what is
+    known about each item and what is not."""
+    years = f", {facts.year_min}\u2013{facts.year_max}" if facts.year_min else ""
+    known = ["year", facts.facet_labels, *facts.roles]
+    known += ["descriptions"] if facts.has_descriptions else []
+    known += ["average ratings"] if facts.has_ratings else []
+    unknown = ([] if facts.has_people else ["cast or crew"]) + \
+        ([] if facts.has_ratings else ["ratings"]) + \
+        ([] if facts.has_descriptions else ["plots"])
+    lines = [f"**{facts.size:,} {facts.nouns}**{years}",
+             f"**{facts.facet_labels.capitalize()}:** {', '.join(facts.facets)}",
+             f"**Known:** {', '.join(known)}"]
+    if unknown:
+        lines.append(f"**Not known:** {', '.join(unknown)}")
     lines.append(f"*Planning with: {llm_name}*")
     return "\n\n".join(lines)
+
+
+def capabilities_markdown(facts: CatalogFacts) -> str:
+    """What you can ask: the agent's own help answer for this catalog."""
+    return "\n\n".join(help_text(facts).splitlines())
 
 
 def placeholder(facts: CatalogFacts) -> str:

@@ -10,7 +10,7 @@ from convrec.agent.answers import CatalogFacts
 from convrec.cli import build_parser
 from convrec.ui.app import build_app, new_session_id, parse_auth
 from convrec.ui.handlers import ChatHandlers
-from convrec.ui.panels import Card, capabilities_markdown, profile_markdown
+from convrec.ui.panels import Card, capabilities_markdown, catalog_summary, profile_markdown
 
 
 def _turn(handlers: ChatHandlers, message: str, sid: str, history=None):
@@ -150,14 +150,18 @@ def test_reset_forgets_the_session(stand_in):
 
 
 def test_what_i_can_do_comes_from_the_catalog(stand_in):
-    text = capabilities_markdown(stand_in.facts(), "deterministic")
-    assert "Action, Comedy, Sci-Fi" in text and "1922 to 1998" in text
+    short = catalog_summary(stand_in.facts(), "deterministic")
+    assert "1,682 films**, 1922\u20131998" in short and "Action, Comedy, Sci-Fi" in short
+    assert "average ratings" in short and "Not known:** cast or crew, plots" in short
+    text = capabilities_markdown(stand_in.facts())
     assert "cast, crew or author" in text and "top rated" in text
     games = CatalogFacts(("Worker Placement",), None, None, False, 9, roles=("designer",),
-                         noun="game", nouns="games", facet_label="mechanic")
-    unrated = capabilities_markdown(games, "x")
-    assert "no ratings" in unrated and "by designer" in unrated
-    assert "cast, crew" not in unrated and "games" in unrated
+                         noun="game", nouns="games", facet_label="mechanic",
+                         has_descriptions=True)
+    short = catalog_summary(games, "x")
+    assert "**9 games**" in short and "Mechanics:** Worker Placement" in short
+    assert "designer, descriptions" in short and "Not known:** ratings" in short
+    assert "by designer" in capabilities_markdown(games)
 
 
 def test_a_long_profile_is_capped():

@@ -96,8 +96,12 @@ def test_picks_feedback_undo_and_an_info_question_in_chromium(app_url: str, brow
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     page.goto(app_url)
-    expect(page.locator("#capabilities")).to_contain_text("Sci-Fi")  # from the catalog
-    expect(page.locator("#capabilities")).to_contain_text("I don't have")
+    panel = page.locator("#capabilities")  # built from the catalog
+    expect(panel).to_contain_text("1,682 films, 1922\u20131998")
+    expect(panel).to_contain_text("Sci-Fi")
+    expect(panel).to_contain_text("Not known: cast or crew")
+    panel.get_by_text("What you can ask").click()  # the agent's own help answer
+    expect(panel).to_contain_text("compare two")
     assert page.locator("#backend").count() == 0 or not page.locator("#backend").is_visible()
 
     _send(page, "some 90s sci-fi please")
