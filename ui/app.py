@@ -44,6 +44,7 @@ CSS = """
 .rec-card.mark-dislike, .rec-card.mark-seen { opacity: 0.75; }
 #picks, #about { display: grid !important; gap: 10px;
                  grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); }
+@media (max-width: 640px) { #chat { height: 360px !important; } }
 """
 
 
