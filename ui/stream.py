@@ -55,11 +55,10 @@ class TurnUpdate:
 def check_message(message: str) -> str | None:
     """Why a user message cannot be sent as is, or None when it is fine."""
     if not message.strip():
-        return "Your message is empty. Tell me what you feel like watching, e.g. " \
-               "\"some 90s sci-fi please\"."
+        return "Your message is empty. Tell me what you would like (see the examples)."
     if len(message) > MAX_MESSAGE_CHARS:
         return (f"Your message is {len(message):,} characters long; please keep it under "
-                f"{MAX_MESSAGE_CHARS:,} characters and say what you would like to watch.")
+                f"{MAX_MESSAGE_CHARS:,} characters and say what you would like.")
     return None
 
 

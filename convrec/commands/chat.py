@@ -92,9 +92,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.agent.answers import empty_message_text
+
     agent = build(args, settings)
     session = args.session or f"chat-{uuid.uuid4().hex[:8]}"
-    print(f"convrec ({agent.llm_name}). Tell me what you'd like to watch. /help for commands.")
+    print(f"convrec ({agent.llm_name}). {empty_message_text(agent.parts.facts)} "
+          "/help for commands.")
     last = None
     while True:
         try:
