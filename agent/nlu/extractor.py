@@ -287,7 +287,7 @@ class SlotExtractor:
         unwanted = {n for h in by if negated_at(work, h.start) for n in h.names}
         work = blank(work, [(h.start, h.end) for h in by])
         hits = self.facets.find(work, negated_at)
-        any_of = any_of_genres(work, hits)
+        any_of = any_of_genres(work, hits) or self._widened(hits)
         roles = title_roles(folded, mentions)
         query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
@@ -303,7 +303,8 @@ class SlotExtractor:
         seen = [m.title for m, r in zip(mentions, roles) if r == "seen"]
         frame = RequestFrame(
             genres=wanted, genres_any=any_of if len(any_of) > 1 else [],
-            exclude_genres=[h.value for h in hits if h.negated],
+            exclude_genres=[v for h in hits if h.negated
+                            for v in self.facets.wider.get(h.value, (h.value,))],
             year_min=years.year_min, year_max=years.year_max, exclude_years=years.exclude,
             similar_to=[m.title for m, r in zip(mentions, roles) if r == "similar"]
             + [t for t, c in cues.items() if c not in _SEEN_CUES],
@@ -318,6 +319,12 @@ class SlotExtractor:
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
         return _without_conflicts(frame), years, seen
+
+    def _widened(self, hits: Sequence) -> list[str]:
+        """A wanted one-word value that heads others ("dice": Dice or Dice Rolling)."""
+        wider = [self.facets.wider[h.value] for h in hits
+                 if not h.negated and h.value in self.facets.wider]
+        return list(wider[0]) if len(wider) == 1 else []
 
     def _explained(self, phrase: str) -> bool:
         """Does a phrase mean something other than a title (genres, years, moods, cues)?"""

@@ -22,6 +22,23 @@ from convrec.recsys.schema import DatasetInfo, plural, singular
 from convrec.recsys.titles import fold
 
 FUZZY_CUTOFF = 85.0
+# Everyday English words for common facet names, taken by any facet so named (a catalog's
+# own lexicon adds more: MovieLens's "tearjerker" for Drama).
+EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "comedic"),
+            "comedy": ("funny", "funnier", "hilarious", "humorous", "comedic"),
+            "horror": ("scary", "scarier", "spooky", "creepy", "frightening"),
+            "fantasy": ("magic", "magical"),
+            "science fiction": ("futuristic", "space opera"),
+            "romance": ("romantic", "love story", "love stories"),
+            "mystery": ("whodunit", "whodunnit", "detective"),
+            "war": ("military",), "wargame": ("war game", "war games", "military"),
+            "children's game": ("kids", "kid", "for kids", "children"),
+            "children's": ("kids", "kid", "children"), "family": ("family friendly",),
+            "party": ("party game", "party games", "for a group", "big group"),
+            "cooperative": ("cooperative", "co-operative", "team up against the game"),
+            "historical fiction": ("historical",), "biography": ("biographies",),
+            "poetry": ("poems",), "thriller": ("suspense", "suspenseful"),
+            "animals": ("animal",), "trains": ("train", "railway", "railroad")}
 # Everyday English short forms of label words, taken by any facet whose name they shorten.
 ABBREVIATIONS = {"coop": "cooperative", "co-op": "cooperative", "co op": "cooperative",
                  "sci-fi": "science fiction", "sci fi": "science fiction",
@@ -99,8 +116,11 @@ class FacetLexicon:
         known = set(self.values)
         self.phrases: dict[str, list[str]] = {}
         for value in self.values:
-            for form in value_forms(value) | {fold(w) for w in self.synonyms.get(value, ())}:
+            own = {fold(w) for w in self.synonyms.get(value, ())}
+            everyday = {fold(w) for w in EVERYDAY.get(fold(value), ())}
+            for form in value_forms(value) | own | everyday:
                 self.phrases.setdefault(form, []).append(value)
+        self.wider = self._wider()
         self.hints = {fold(p): v for p, v in self.hints.items() if v in known}
         self._regex = phrase_regex(self.phrases)
         self._hints = phrase_regex(self.hints)
@@ -108,6 +128,18 @@ class FacetLexicon:
         self.children = tuple(dict.fromkeys(v for w in _CHILD_WORDS
                                             for v in self.phrases.get(w, ())))
         self.plural_words = tuple(w for w in self.phrases if w.endswith("s"))
+
+    def _wider(self) -> dict[str, tuple[str, ...]]:
+        """A one-word value and the values it heads: "Dice" -> (Dice, Dice Rolling), so
+        "games with dice" takes either."""
+        heads: dict[str, tuple[str, ...]] = {}
+        for value in self.values:
+            if " " in value.strip():
+                continue
+            longer = [v for v in self.values if v.lower().startswith(value.lower() + " ")]
+            if longer:
+                heads[value] = (value, *longer)
+        return heads
 
     @classmethod
     def from_catalog(cls, values: Sequence[str], info: DatasetInfo) -> FacetLexicon:
