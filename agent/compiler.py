@@ -139,15 +139,20 @@ def _filter_args(grounded: Grounded, context: CompileContext) -> dict[str, Any]:
 
 
 def _rank_step(grounded: Grounded, context: CompileContext) -> PlanStep:
-    if grounded.similar_ids:
+    frame = grounded.frame
+    # titles disliked now or earlier in the session: their neighbours go down
+    disliked = list(dict.fromkeys([*grounded.disliked_ids, *context.disliked_ids]))
+    extra = {"disliked_ids": disliked[-200:]} if disliked else {}
+    if grounded.similar_ids:  # liked titles join the session's sequence, in the order told
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "similarity",
-                                            "item_ids": list(grounded.similar_ids)})
-    if (grounded.frame.quality or grounded.frame.popularity == "obscure") and context.has_ratings:
+                                            "item_ids": list(grounded.similar_ids), **extra})
+    if (frame.quality or frame.popularity == "obscure") and context.has_ratings:
         # "hidden gems": of the lesser known, the best rated (not the most rated)
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "rating"})
-    if grounded.frame.popularity == "popular" or not context.has_history:
+    if frame.popularity == "popular" or not (context.has_history or frame.query):
         return PlanStep(names.RANK_CANDIDATES, {"ranker": "popularity"})
-    return PlanStep(names.RANK_CANDIDATES, {"ranker": "sasrec"})
+    # from the history, keeping the relevance of a search for a soft wish
+    return PlanStep(names.RANK_CANDIDATES, {"ranker": "sasrec", **extra})
 
 
 def relaxations(frame: RequestFrame) -> Iterator[tuple[str, RequestFrame]]:

@@ -144,7 +144,8 @@ class RecAgent:
         previous = RequestFrame.model_validate(state.frame) if state.frame else None
         return TurnInput(text, previous, excluded, sequence,
                          tuple(profile.expectations.exclude_genres), n, tuple(notes),
-                         shown=state.last_shown, focus=_focus(state))
+                         shown=state.last_shown, focus=_focus(state),
+                         disliked=tuple(profile.disliked))
 
     def _remember(self, opened: OpenTurn, turn: Turn, message: str, reply: ReplyStep
                   ) -> ReplyStep:

@@ -45,6 +45,10 @@ class LLMUser:
     def facts(self) -> UserFacts:
         return self.scripted.facts
 
+    @property
+    def stated_ids(self) -> tuple[int, ...]:
+        return self.scripted.stated_ids
+
     def opening(self) -> UserTurn:
         return self._say(self.scripted.opening())
 

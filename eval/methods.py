@@ -46,6 +46,7 @@ class Method(Protocol):
     """One evaluated recommender; sessions are independent and named by the caller."""
 
     name: str
+    reads_messages: bool  # an agent; a baseline cannot read what the user says
 
     def start(self, session_id: str, history: Sequence[int]) -> None: ...
 
@@ -74,10 +75,12 @@ class AgentMethod:
 
     name: str
     agent: AgentLike
+    reads_messages: bool = True
 
     def start(self, session_id: str, history: Sequence[int]) -> None:
         self.agent.reset(session_id)  # a resumed run may have left a half-done profile
-        self.agent.set_history(session_id, [int(i) for i in history])
+        if len(history):
+            self.agent.set_history(session_id, [int(i) for i in history])
 
     def respond(self, session_id: str, message: str, n: int) -> Shown:
         reply = self.agent.chat(message, session_id=session_id, n=n)
@@ -116,6 +119,7 @@ class RecommenderMethod:
     name: str
     model: Recommender
     catalog: Catalog
+    reads_messages: bool = False
     _history: dict[str, list[int]] = field(default_factory=dict)
     _disliked: dict[str, set[int]] = field(default_factory=dict)
 

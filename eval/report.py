@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from convrec.eval.metrics import MethodMetrics, latencies  # noqa: E402
 from convrec.recsys.io import atomic_write_text  # noqa: E402
 
+STATED = ":stated"  # the suffix of a method's sessions with the history stated in words
 SUCCESS_PLOT = "success_by_turn.png"
 LATENCY_PLOT = "latency.png"
 
@@ -34,6 +35,27 @@ def summary_table(metrics: Sequence[MethodMetrics]) -> str:
                     f"{m.error_share:.1%}", f"{m.latency_p50:.3f}", f"{m.latency_p95:.3f}",
                     f"{m.peak_rss_mb:.0f}"])
         rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def side_by_side(metrics: Sequence[MethodMetrics]) -> str:
+    """One row per method: Hit@1/3/T and AT with the history given and stated ("" if the
+    run has only one of them)."""
+    by_name = {m.method: m for m in metrics}
+    bases = [m.method for m in metrics if not m.method.endswith(STATED)]
+    pairs = [(b, by_name[b], by_name[b + STATED]) for b in bases if b + STATED in by_name]
+    if not pairs:
+        return ""
+    t = metrics[0].max_turns
+    ks = sorted({1, min(3, t), t})
+    cells = [f"Hit@{k}" for k in ks] + ["AT"]
+    head = ["method"] + [f"{c} given" for c in cells] + [f"{c} stated" for c in cells]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, given, stated in pairs:
+        values: list[str] = []
+        for m in (given, stated):
+            values += [f"{m.hit(k):.3f}" for k in ks] + [f"{m.average_turns:.2f}"]
+        rows.append("| " + " | ".join([name, *values]) + " |")
     return "\n".join(rows)
 
 
@@ -72,7 +94,10 @@ def _markdown(metrics: Sequence[MethodMetrics], settings: dict[str, Any], comman
         f"average turns to success, a miss counts as {settings.get('max_turns', 5) + 1}. "
         "Baselines (pop, sasrec) rank from the user's history alone and only drop the items "
         "the user disliked. Latency in seconds per turn, on a shared machine.", "",
+        f"History: {_histories(settings)}. Target: the {settings.get('target', 'test')} "
+        "item.", "",
         summary_table(metrics), "",
+        *([side_by_side(metrics), ""] if side_by_side(metrics) else []),
         f"![success by turn]({SUCCESS_PLOT})", "", f"![latency per turn]({LATENCY_PLOT})", "",
     ]
     for m in metrics:
@@ -80,6 +105,14 @@ def _markdown(metrics: Sequence[MethodMetrics], settings: dict[str, Any], comman
                   f"Title-guard rewrites: {m.guard_rejections}; latency mean "
                   f"{m.latency_mean:.3f} s.", ""]
     return "\n".join(parts)
+
+
+def _histories(settings: dict[str, Any]) -> str:
+    said = {"given": "given (the agent gets the user's past through set_history)",
+            "stated": f"stated (rows '{STATED}': the agent gets no past; the user names its "
+                      "5 most recent titles in its first message; baselines get those 5 "
+                      "titles as their history)"}
+    return "; ".join(said[h] for h in settings.get("histories", ("given",)))
 
 
 def plot_success(metrics: Sequence[MethodMetrics], path: Path) -> None:

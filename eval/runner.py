@@ -1,9 +1,12 @@
 """Run simulated sessions against each method and keep one record per finished session.
 
-One session: the method gets the user's past, the user opens; each turn the method shows
-its top `top` items; the session ends when the target is shown (success at that turn) or
-after `max_turns`. Between turns the user dislikes every shown item that is not the
-target (through the method's feedback API) and says so in its next message.
+One session: the user opens; the method gets the user's past (history "given", the
+`set_history` protocol) or none (history "stated": the user names its recent titles in its
+first message; a baseline, which cannot read, gets those titles as its history); each turn
+the method shows its top `top` items; the session ends when the target is shown (success
+at that turn) or after `max_turns`. Between turns the user dislikes every shown item that
+is not the target (through the method's feedback API) and says so in its next message.
+A stated session's record is named "<method>:stated".
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ import resource
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from convrec.eval.methods import Method, Shown
 from convrec.eval.simulator import SimulatedUser, UserFacts, UserTurn
 from convrec.eval.store import RunFolder
 
 log = logging.getLogger(__name__)
+
+History = Literal["given", "stated"]
+HISTORIES: tuple[History, ...] = ("given", "stated")
 
 
 @dataclass(frozen=True)
@@ -32,17 +38,30 @@ class EvalConfig:
     top: int = 5
     user_llm: str | None = None
     dataset: str = "movielens-100k"
+    histories: tuple[History, ...] = HISTORIES
+    target: str = "test"  # "valid": the validation protocol (choose settings on it)
 
     def __post_init__(self) -> None:
         if self.users < 1 or self.max_turns < 1 or self.top < 1:
             raise ValueError("--users, --max-turns and --top must be at least 1")
+        wrong = [h for h in self.histories if h not in HISTORIES]
+        if wrong or not self.histories:
+            raise ValueError(f"--history takes {', '.join(HISTORIES)} (comma-separated), got "
+                             f"{','.join(self.histories) or 'nothing'}")
+        if self.target not in ("test", "valid"):
+            raise ValueError(f"--target is test or valid, got {self.target!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def session_id(method: str, user: int) -> str:
-    return f"eval-{method}-{user}"
+    return f"eval-{method.replace(':', '-')}-{user}"
+
+
+def label(method: str, history: History) -> str:
+    """The name a method's sessions are recorded under in one history mode."""
+    return method if history == "given" else f"{method}:stated"
 
 
 def peak_rss_mb() -> float:
@@ -50,12 +69,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_session(method: Method, user: SimulatedUser, config: EvalConfig) -> dict[str, Any]:
+def run_session(method: Method, user: SimulatedUser, config: EvalConfig,
+                history: History = "given") -> dict[str, Any]:
     """Play one session to success or `max_turns`; returns its record (see module doc)."""
     facts = user.facts
-    sid = session_id(method.name, facts.user_id)
-    method.start(sid, facts.history)
+    name = label(method.name, history)
+    sid = session_id(name, facts.user_id)
     said = user.opening()
+    if history == "given":
+        method.start(sid, facts.history)
+    else:
+        method.start(sid, () if method.reads_messages else user.stated_ids)
     turns: list[dict[str, Any]] = []
     success: int | None = None
     try:
@@ -73,10 +97,11 @@ def run_session(method: Method, user: SimulatedUser, config: EvalConfig) -> dict
                 method.feedback(sid, item, "dislike")
     finally:
         method.finish(sid)
-    return {"method": method.name, "user": facts.user_id, "session_id": sid,
+    return {"method": name, "history": history, "user": facts.user_id, "session_id": sid,
             "target": {"id": facts.target.id, "title": facts.target.label(),
                        "genres": list(facts.target.genres)},
-            "history_len": len(facts.history), "success_turn": success, "turns": turns,
+            "history_len": len(facts.history), "stated": list(user.stated_ids),
+            "success_turn": success, "turns": turns,
             "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
@@ -106,26 +131,33 @@ def run_methods(
     methods: Sequence[str],
     build: Callable[[str], Method],
     people: Sequence[UserFacts],
-    make_user: Callable[[UserFacts], SimulatedUser],
+    make_user: Callable[[UserFacts, History], SimulatedUser],
     config: EvalConfig,
     folder: RunFolder,
     progress: Callable[[Iterable[Any], int, int], Iterable[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every (method, user) session not yet in `folder`, appending each as it ends.
+    """Run every (method, history, user) session not yet in `folder`, appending each as it
+    ends.
 
     `build(name)` is called only for methods with sessions left. `progress(iterable, total,
     done)` may wrap the work (a progress bar). Returns all records of the run.
     """
     done = folder.done()
-    todo = [(m, p) for m in methods for p in people if (m, p.user_id) not in done]
-    total = len(methods) * len(people)
-    work: Iterable[tuple[str, UserFacts]] = todo
+    todo = [(m, h, p) for m in methods for h in config.histories for p in people
+            if (label(m, h), p.user_id) not in done]
+    total = len(methods) * len(config.histories) * len(people)
+    work: Iterable[tuple[str, History, UserFacts]] = todo
     if progress is not None:
         work = progress(todo, total, total - len(todo))
     current: Method | None = None
-    for name, person in work:
+    for name, history, person in work:
         if current is None or current.name != name:
             current = None  # let the previous method (an agent, a model) be freed first
             current = build(name)
-        folder.append(run_session(current, make_user(person), config))
+        folder.append(run_session(current, make_user(person, history), config, history))
     return folder.records()
+
+
+def labels(methods: Sequence[str], config: EvalConfig) -> list[str]:
+    """Every recorded method name of a run, method by method, given before stated."""
+    return [label(m, h) for m in methods for h in config.histories]

@@ -15,6 +15,10 @@ sends a "dislike" for each item) and reveals one more attribute, in this order:
 Steps without data (no year, a single genre) are skipped. Every message passes the title
 guard (`convrec.eval.guard`); a message that would name the target is written again.
 `LLMUser` has an LLM say the same things in its own words, under the same guard.
+
+`StatedUser` is the same user for an agent that was given no history: its opening first
+names its `STATED_ITEMS` most recent titles, in the order watched ("Lately I watched and
+liked A, B and C. Any good comedies?"), as people do in a chat.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 import numpy as np
@@ -37,6 +41,9 @@ log = logging.getLogger(__name__)
 
 LIKED_RATING = 4
 ATTEMPTS = 8
+STATED_ITEMS = 5
+STATED = ("Lately I watched and liked {titles}.", "I recently enjoyed {titles}.",
+          "The last movies I liked were {titles}.")
 AttributeKind = Literal["genre", "decade", "years", "liked"]
 
 
@@ -48,6 +55,7 @@ class UserFacts:
     target: CatalogItem
     history: tuple[int, ...]  # train + valid items, oldest first
     liked: tuple[CatalogItem, ...]  # liked history items, most similar to the target first
+    recent: tuple[CatalogItem, ...] = ()  # the last STATED_ITEMS of the history, oldest first
 
     @property
     def target_titles(self) -> tuple[str, str]:
@@ -75,6 +83,9 @@ class UserTurn:
 class SimulatedUser(Protocol):
     facts: UserFacts
 
+    @property
+    def stated_ids(self) -> tuple[int, ...]: ...
+
     def opening(self) -> UserTurn: ...
 
     def react(self, shown: Sequence[int], titles: Sequence[str]) -> UserTurn: ...
@@ -88,19 +99,35 @@ def sample_users(split: Split, n: int, seed: int) -> list[int]:
     return [int(u) for u in np.random.default_rng(seed).permutation(users)[:n]]
 
 
-def build_facts(split: Split, catalog: Catalog, user_id: int) -> UserFacts:
-    """The target (test item), past (train + valid) and ranked liked items of one user."""
-    test = split.test[split.test["user_id"] == user_id]
+def build_facts(split: Split, catalog: Catalog, user_id: int, part: str = "test") -> UserFacts:
+    """The target (test item), past (train + valid) and ranked liked items of one user.
+
+    part="valid" is the validation protocol: the valid item is the target and the past is
+    train alone (for choosing settings without touching the test items).
+    """
+    if part not in ("test", "valid"):
+        raise ValueError(f"part must be 'test' or 'valid', got {part!r}")
+    held = split.test if part == "test" else split.valid
+    test = held[held["user_id"] == user_id]
     if test.empty:
-        raise ValueError(f"user {user_id} has no test item (fewer than 3 interactions)")
-    past = pd.concat([split.train[split.train["user_id"] == user_id],
-                      split.valid[split.valid["user_id"] == user_id]])
+        raise ValueError(f"user {user_id} has no {part} item (fewer than 3 interactions)")
+    parts = [split.train] + ([split.valid] if part == "test" else [])
+    past = pd.concat([frame[frame["user_id"] == user_id] for frame in parts])
     past = past.sort_values(["timestamp", "item_id"], kind="stable")
     target = catalog.item(int(test["item_id"].iloc[0]))
     history = tuple(int(i) for i in past["item_id"])
     liked_ids = [int(i) for i in past.loc[past["rating"] >= LIKED_RATING, "item_id"]]
     liked = rank_liked(catalog, target, liked_ids or list(history))
-    return UserFacts(user_id, target, history, liked)
+    return UserFacts(user_id, target, history, liked, recent_items(catalog, target, history))
+
+
+def recent_items(catalog: Catalog, target: CatalogItem, history: Sequence[int]
+                 ) -> tuple[CatalogItem, ...]:
+    """The last STATED_ITEMS history items whose spoken title does not name the target."""
+    titles = (target.title, target.display_title)
+    kept = [item for item in catalog.items(list(history[-3 * STATED_ITEMS:]))
+            if not names_title(ph.spoken_title(item), titles)]
+    return tuple(kept[-STATED_ITEMS:])
 
 
 def rank_liked(catalog: Catalog, target: CatalogItem, ids: list[int]) -> tuple[CatalogItem, ...]:
@@ -148,6 +175,11 @@ class ScriptedUser:
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.facts.user_id}")
         self.plan = attribute_plan(self.facts, self.rng)
+
+    @property
+    def stated_ids(self) -> tuple[int, ...]:
+        """The items its messages named as its history so far, oldest first (none here)."""
+        return ()
 
     def opening(self) -> UserTurn:
         """The first request: the first attribute, said as a full request."""
@@ -225,3 +257,33 @@ class ScriptedUser:
         else:
             parts.append("Ask for something else.")
         return " ".join(parts)
+
+
+@dataclass
+class StatedUser(ScriptedUser):
+    """The scripted user for an agent without its history: the opening names its recent
+    titles first (`UserFacts.recent`), then asks as the scripted user does."""
+
+    told: tuple[int, ...] = field(default=(), init=False)
+
+    def opening(self) -> UserTurn:
+        turn = super().opening()
+        if not self.facts.recent:
+            return turn
+        told = ph.fill(STATED, self.rng, titles=spoken_list(self.facts.recent))
+        if names_title(told, self.facts.target_titles):  # titles said alone did not name it
+            return turn
+        self.told = tuple(item.id for item in self.facts.recent)
+        return replace(turn, message=f"{told} {turn.message}",
+                       intent=f"Say you recently watched and liked {spoken_list(self.facts.recent)}"
+                              f". {turn.intent}")
+
+    @property
+    def stated_ids(self) -> tuple[int, ...]:
+        return self.told
+
+
+def spoken_list(items: Sequence[CatalogItem]) -> str:
+    """ "A, B and C" with each title as a person says it."""
+    titles = [ph.spoken_title(item) for item in items]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

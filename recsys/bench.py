@@ -12,13 +12,17 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from convrec.recsys.blend import MODE_WEIGHTS
+from convrec.recsys.catalog import Catalog
 from convrec.recsys.data import Split
 from convrec.recsys.metrics import evaluate
 from convrec.recsys.mf import ALS
 from convrec.recsys.models import MODEL_NAMES
+from convrec.recsys.stated import StatedRow, evaluate_stated, genre_bits
 from convrec.recsys.train import train_model
 
 log = logging.getLogger(__name__)
@@ -100,6 +104,22 @@ def run(split: Split, models: Sequence[str], k: int = 10,
             continue
         rows.append(bench_model(name, split, k=k))
     return rows
+
+
+def stated_history(home: Path, dataset: str, split: Split, part: str = "test",
+                   k: int = 10) -> list[StatedRow]:
+    """The stated-history protocol (`recsys.stated`) with the cached SASRec and ALS models
+    the agent ranks with: SASRec-from-5, ALS-from-5 and the agent's history blend."""
+    from convrec.recsys.fetch import dataset_dir
+    from convrec.recsys.train import load_or_train
+
+    catalog = Catalog(dataset_dir(home, dataset) / "catalog.sqlite")
+    popularity = np.bincount(split.train["item_id"].to_numpy(), minlength=split.n_items)
+    models = {name: load_or_train(name, home, dataset, show_progress=False)
+              for name in ("sasrec", "als")}
+    return evaluate_stated(split, models["sasrec"], models["als"],
+                           {"blend (agent)": MODE_WEIGHTS["sasrec"]}, part=part, k=k,
+                           genre_bits=genre_bits(catalog), popularity=popularity)
 
 
 def format_table(rows: Sequence[BenchRow], k: int = 10) -> str:

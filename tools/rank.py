@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -9,6 +10,15 @@ import numpy as np
 from pydantic import Field
 
 from convrec.memory.bus import CandidateBus
+from convrec.recsys.blend import (
+    ALS_WINDOW,
+    MODE_WEIGHTS,
+    RELEVANCE_WEIGHTS,
+    BlendWeights,
+    blend,
+    genre_overlap,
+    model_signals,
+)
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.protocol import UserContext
 from convrec.recsys.threads import torch_threads
@@ -25,24 +35,29 @@ from convrec.tools.base import (
     rating_text,
 )
 from convrec.tools.lookup import Title, TitleResolver
-from convrec.tools.models import ModelStore, similarity_scores
+from convrec.tools.models import ModelStore
 
-GENRE_WEIGHT = 0.5  # weight of genre overlap in "similarity" ranking (cosine is in [-1, 1])
+ANCHOR_TITLES = 2  # "like X (and Y)" is about those titles; a longer list is a history
 RANK_DEPTH = 2000  # at most this many candidates get a score; the rest keep their order after
 Ranker = Literal["sasrec", "als", "popularity", "rating", "similarity"]
 
 
 class RankArgs(ToolArgs):
     ranker: Ranker = Field("sasrec", description=(
-        "sasrec: from what the user watched in this session (order matters); als: from the "
+        "sasrec: from what the user watched or liked in this session (order matters), SASRec "
+        "blended with ALS closeness and genre overlap, keeping the relevance of an earlier "
+        "search; als: from the "
         "user's overall taste; popularity: most rated first; rating: best rated first (mean "
         "rating, shrunk toward the average for items with few ratings); similarity: closest "
-        "to `titles`."))
+        "to `titles` (blended with SASRec from the session, as sasrec)."))
     titles: list[Title] = Field(default_factory=list, max_length=5,
                                 description="For ranker=similarity: the titles to be close to.")
     item_ids: list[int] = Field(default_factory=list, max_length=20,
                                 description="For ranker=similarity: item ids (set by the "
                                             "program, not the LLM).")
+    disliked_ids: list[int] = Field(default_factory=list, max_length=200,
+                                    description="Items the user disliked, whose neighbours go "
+                                                "down (set by the program, not the LLM).")
     show: int = Field(10, ge=1, le=50, description="How many top items to list.")
 
 
@@ -59,8 +74,9 @@ class RankCandidates(Tool):
     description = (
         "Order the current candidates, best first, and list the top ones. Use it as the last "
         "step before answering, after filters and searches have chosen the candidates. "
-        "ranker=sasrec uses what the user watched in this session, als the user's general "
-        "taste, popularity the most rated, rating the best rated (for 'top rated' or 'best' "
+        "ranker=sasrec uses what the user watched or liked in this session (and keeps the "
+        "relevance of an earlier search), als the user's general taste, popularity the most "
+        "rated, rating the best rated (for 'top rated' or 'best' "
         "requests; only when the data has ratings), similarity closeness to given titles. If the "
         "chosen ranker cannot serve (no history yet, model missing) it ranks by popularity "
         "and says so. Do not use it to choose candidates (filter_items, search_items and "
@@ -69,8 +85,10 @@ class RankCandidates(Tool):
     args_schema = RankArgs
 
     def __init__(self, catalog: Catalog, resolver: TitleResolver, models: ModelStore,
-                 arrays: CatalogArrays | None = None, similarity_model: str = "als"):
+                 arrays: CatalogArrays | None = None, similarity_model: str = "als",
+                 weights: Mapping[str, BlendWeights] | None = None):
         super().__init__()
+        self.weights = dict(weights or MODE_WEIGHTS)
         self.catalog = catalog
         self.resolver = resolver
         self.models = models
@@ -111,8 +129,8 @@ class RankCandidates(Tool):
             return self._popularity(bus, "popularity")
         if args.ranker == "rating":
             return self._rating(bus)
-        if args.ranker == "similarity":
-            return self._similarity(args, bus)
+        if args.ranker in ("sasrec", "similarity"):
+            return self._blend(args, bus, args.ranker)
         model = self.models.get(args.ranker)
         if model is None:
             return self._popularity(bus, args.ranker, f"the {args.ranker} model is not "
@@ -131,39 +149,49 @@ class RankCandidates(Tool):
         keep = ids >= 0
         return Ranking(ids[keep], scores[keep], args.ranker)
 
-    def _similarity(self, args: RankArgs, bus: CandidateBus) -> Ranking:
-        ids, _ = self.resolver.resolve(args.titles)
-        seeds = list(dict.fromkeys(ids + list(args.item_ids)))
-        if not seeds:
-            seeds = [int(i) for i in bus.sequence[-5:]]
-        if not seeds:
-            return self._popularity(bus, "similarity", "no titles were given to be similar to "
-                                    "and this session has no item history")
-        model = self.models.get(self.similarity_model)
-        if model is None:
-            return self._popularity(bus, "similarity", "similarity needs the "
-                                    f"{self.similarity_model} model, which is not available "
-                                    f"({self.models.reason(self.similarity_model)})")
-        found, scores = similarity_scores(model, seeds, bus.ids)
-        found, scores = self._blend_genres(found, scores, seeds)
-        return Ranking(found[:RANK_DEPTH], scores[:RANK_DEPTH], "similarity")
-
-    def _blend_genres(self, ids: np.ndarray, scores: np.ndarray, seeds: list[int]
-                      ) -> tuple[np.ndarray, np.ndarray]:
-        """Add GENRE_WEIGHT x Jaccard overlap with the seeds' genres to the CF similarity.
-
-        Co-watching alone ranks blockbusters close to everything (Star Wars "like" The
-        Godfather); the genre overlap keeps "like X" about X.
-        """
-        bits = self._arrays.genre_bits
-        if bits is None or ids.size == 0:
-            return ids, scores
-        seed_bits = np.bitwise_or.reduce(bits[np.asarray(seeds)])
-        shared = np.bitwise_count(bits[ids] & seed_bits)
-        either = np.maximum(np.bitwise_count(bits[ids] | seed_bits), 1)
-        blended = (scores + GENRE_WEIGHT * shared / either).astype(np.float32)
-        order = np.argsort(-blended, kind="stable")
-        return ids[order], blended[order]
+    def _blend(self, args: RankArgs, bus: CandidateBus, mode: Literal["sasrec", "similarity"]
+               ) -> Ranking:
+        """SASRec from the session's sequence and the titles named now (in the order told),
+        ALS closeness, genre overlap, disliked neighbours down, search relevance kept
+        (`recsys.blend`; weights per mode). Falls back to popularity as the old rankers did."""
+        named, _ = self.resolver.resolve(args.titles)
+        told = list(dict.fromkeys([*named, *args.item_ids]))
+        sequence = list(dict.fromkeys([*(int(i) for i in bus.sequence if i not in told), *told]))
+        relevance = np.asarray(bus.scores, dtype=np.float64)
+        searched = bool(np.isfinite(relevance).any())
+        seeds = (told or sequence)[-ALS_WINDOW:]  # "like X": close to the titles named
+        if not sequence and not searched:
+            return self._popularity(bus, mode, "no titles were given to be similar to and this "
+                                    "session has no item history" if mode == "similarity"
+                                    else "this session has no item history yet")
+        missing = [m for m in ("sasrec", self.similarity_model) if self.models.get(m) is None]
+        if sequence and len(missing) == 2:
+            return self._popularity(bus, mode, f"the {mode} ranking needs the sasrec or "
+                                    f"{self.similarity_model} model, and neither is available "
+                                    f"({self.models.reason(missing[0])})")
+        anchored = mode == "similarity" and 0 < len(told) <= ANCHOR_TITLES
+        weights = RELEVANCE_WEIGHTS if not sequence else \
+            self.weights["similarity" if anchored else "sasrec"]
+        ids = bus.ids
+        with torch_threads(1):
+            signals = model_signals(sequence, seeds, args.disliked_ids, ids,
+                                    self.models.get("sasrec"),
+                                    self.models.get(self.similarity_model), weights)
+        arrays = self._arrays
+        if arrays.genre_bits is not None and weights.genre and seeds:
+            signals["genre"] = genre_overlap(arrays.genre_bits, seeds, ids)
+        if weights.popularity:
+            signals["popularity"] = np.log1p(arrays.popularity[ids].astype(np.float64))
+        if weights.quality and arrays.has_ratings:
+            signals["quality"] = arrays.quality[ids]
+        if weights.relevance and searched:
+            signals["relevance"] = relevance
+        scores = blend(signals, weights)
+        quality = np.nan_to_num(arrays.quality[ids], nan=-np.inf) if arrays.has_ratings \
+            else np.zeros(ids.size)
+        order = np.lexsort((ids, -quality, -scores))[:RANK_DEPTH]  # ties: better rated first
+        return Ranking(ids[order], scores[order].astype(np.float32),
+                       mode if sequence else "relevance")
 
     def _rating(self, bus: CandidateBus) -> Ranking:
         """Best shrunk mean rating first; ties by more ratings, then smaller id."""

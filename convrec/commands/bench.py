@@ -138,11 +138,16 @@ def _register_recommenders(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--dataset", help="dataset name (default: movielens-100k)")
     parser.add_argument("--scale-items", type=int, default=1_000_000,
                         help="items in the synthetic ALS catalog check (0 skips it)")
+    parser.add_argument("--stated", choices=("valid", "test", "both", "none"), default="both",
+                        help="the stated-history protocol (the last 5 items as the sequence, "
+                             "full ranking) with the agent's cached models, on the valid "
+                             "and/or test item (default both)")
     parser.set_defaults(handler=_recommenders)
 
 
 def _recommenders(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.recsys import bench
+    from convrec.recsys.stated import format_stated
     from convrec.recsys.train import load_split
 
     dataset = args.dataset or settings.dataset
@@ -151,6 +156,10 @@ def _recommenders(args: argparse.Namespace, settings: Settings) -> int:
           "ranking over all unseen items")
     rows = bench.run(split, args.models, report=lambda note: print(f"note: {note}"))
     print(bench.format_table(rows))
+    for part in {"both": ("valid", "test"), "none": ()}.get(args.stated, (args.stated,)):
+        print(f"\nstated history, {part} item: the last 5 items before it as the sequence, "
+              "every other item a candidate")
+        print(format_stated(bench.stated_history(settings.home, dataset, split, part)))
     if args.scale_items > 0:
         check = bench.bench_catalog_scale(n_items=args.scale_items)
         runs = ", ".join(f"{ms:.1f}" for ms in check.runs_ms)

@@ -33,6 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--llm", action="append", default=[], metavar="SPEC",
                         help="also evaluate the agent on this LLM backend (e.g. "
                         "openai:gpt-4o-mini); may be repeated")
+    parser.add_argument("--history", default="given,stated",
+                        help="given: the agent gets the user's history (set_history); stated: "
+                        "it gets none and the user names its 5 most recent titles in its "
+                        "first message (baselines get those 5 as history); comma-separated, "
+                        "side by side (default given,stated)")
+    parser.add_argument("--target", choices=("test", "valid"), default="test",
+                        help="valid: the validation protocol (the valid item is the target, "
+                        "the past is train alone), for choosing settings (default test)")
     parser.add_argument("--user-llm", metavar="SPEC",
                         help="an LLM writes the simulated user's messages (default: scripted)")
     parser.add_argument("--run", help="run name (default u<users>-s<seed>-t<turns>[-llmuser])")
@@ -46,24 +54,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.eval.methods import AGENT_PREFIX, build_method, check_method_names
     from convrec.eval.metrics import all_metrics
-    from convrec.eval.report import summary_table, write_report
-    from convrec.eval.runner import EvalConfig, run_methods
+    from convrec.eval.report import side_by_side, summary_table, write_report
+    from convrec.eval.runner import EvalConfig, labels, run_methods
     from convrec.eval.simulator import build_facts, sample_users
     from convrec.eval.store import RunFolder
-    from convrec.recsys.catalog import Catalog
-    from convrec.recsys.fetch import dataset_dir
+    from convrec.recsys.fetch import open_catalog
     from convrec.recsys.train import load_split
 
+    histories = tuple(h.strip() for h in args.history.split(",") if h.strip())
     config = EvalConfig(args.users, args.seed, args.max_turns, args.top, args.user_llm,
-                        settings.dataset)
+                        settings.dataset, histories, args.target)
     methods = check_method_names([m.strip() for m in _methods(args, settings).split(",")
                                   if m.strip()] + [AGENT_PREFIX + spec for spec in args.llm])
     split = load_split(settings.home, settings.dataset)
-    catalog = Catalog(dataset_dir(settings.home, settings.dataset) / "catalog.sqlite")
-    people = [build_facts(split, catalog, u) for u in sample_users(split, config.users,
-                                                                   config.seed)]
+    catalog = open_catalog(settings.home, settings.dataset)
+    people = [build_facts(split, catalog, u, config.target)
+              for u in sample_users(split, config.users, config.seed)]
     name = args.run or (f"u{config.users}-s{config.seed}-t{config.max_turns}"
-                        + ("-llmuser" if config.user_llm else ""))
+                        + ("-llmuser" if config.user_llm else "")
+                        + ("-valid" if config.target == "valid" else ""))
     folder = RunFolder(args.out or settings.home / "eval" / name)
     folder.open({**config.to_dict(), "methods": methods}, resume=args.resume)
     print(f"run {folder.path}: {len(methods)} methods x {len(people)} users", file=sys.stderr)
@@ -73,12 +82,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                           people, _user_factory(config), config, folder,
                           None if args.no_progress else _progress)
     wanted = {p.user_id for p in people}
-    records = [r for r in records if r["user"] in wanted and r["method"] in methods]
-    metrics = all_metrics(records, methods, config.max_turns)
+    recorded = labels(methods, config)
+    records = [r for r in records if r["user"] in wanted and r["method"] in recorded]
+    metrics = all_metrics(records, recorded, config.max_turns)
     command = _command(config, methods, name)
     paths = write_report(folder.path, metrics, records, {**config.to_dict(),
                                                          "methods": methods}, command)
     print(summary_table(metrics))
+    print(side_by_side(metrics))
     print("\n".join(f"wrote {p}" for p in paths))
     return 0
 
@@ -96,7 +107,10 @@ def _command(config: Any, methods: list[str], run: str) -> str:
     """The command line that reproduces this run."""
     parts = ["convrec", "eval", "--users", str(config.users), "--seed", str(config.seed),
              "--max-turns", str(config.max_turns), "--top", str(config.top),
-             "--methods", ",".join(methods), "--run", run]
+             "--methods", ",".join(methods), "--history", ",".join(config.histories),
+             "--run", run]
+    if config.target != "test":
+        parts += ["--target", config.target]
     if config.user_llm:
         parts += ["--user-llm", config.user_llm]
     return " ".join(shlex.quote(p) for p in parts)
@@ -104,17 +118,20 @@ def _command(config: Any, methods: list[str], run: str) -> str:
 
 def _user_factory(config: Any) -> Callable[[Any], Any]:
     """Scripted users, or LLM-driven ones when `--user-llm` names a backend."""
-    from convrec.eval.simulator import ScriptedUser, UserFacts
+    from convrec.eval.simulator import ScriptedUser, StatedUser, UserFacts
+
+    def scripted(facts: UserFacts, history: str) -> ScriptedUser:
+        return (StatedUser if history == "stated" else ScriptedUser)(facts, config.seed)
 
     if not config.user_llm:
-        return lambda facts: ScriptedUser(facts, config.seed)
+        return scripted
     from convrec.agent.llm.registry import get_chat_model
     from convrec.eval.llm_user import LLMUser
 
     model = get_chat_model(config.user_llm)
 
-    def make(facts: UserFacts) -> LLMUser:
-        return LLMUser(ScriptedUser(facts, config.seed), model)
+    def make(facts: UserFacts, history: str) -> LLMUser:
+        return LLMUser(scripted(facts, history), model)
 
     return make
 

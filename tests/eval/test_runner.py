@@ -120,8 +120,9 @@ def _run(folder: RunFolder, people, agents: dict, resume: bool, stop_after: int 
         method.respond = respond
         return method
 
-    make = lambda f: ScriptedUser(f, 0)  # noqa: E731
-    records = run_methods(["a", "b"], build, people, make, EvalConfig(max_turns=2), folder)
+    make = lambda f, history: ScriptedUser(f, 0)  # noqa: E731
+    records = run_methods(["a", "b"], build, people, make,
+                          EvalConfig(max_turns=2, histories=("given",)), folder)
     return records, built
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from convrec.recsys.blend import cosine_scores
 from convrec.recsys.catalog import Catalog
+from convrec.recsys.protocol import UserContext
 from convrec.tools import ToolError, Toolkit
 
 STAR_WARS, EMPIRE, JEDI = 49, 171, 180
@@ -29,20 +31,85 @@ def test_popularity_puts_the_most_rated_first(toolkit: Toolkit, catalog: Catalog
     assert result.artifact["ids"][0] == STAR_WARS and result.artifact["fallback_reason"] is None
 
 
-@pytest.mark.parametrize("ranker", ["sasrec", "als"])
-def test_models_rank_from_the_session_history(toolkit: Toolkit, ranker: str) -> None:
+def test_als_ranks_from_the_session_history(toolkit: Toolkit) -> None:
     history = [STAR_WARS, EMPIRE]
     bus = _sci_fi_bus(toolkit, sequence=history)
     members = set(bus.ids.tolist())
-    result = toolkit.run("rank_candidates", {"ranker": ranker}, bus)
-    model = toolkit.models.get(ranker)
-    from convrec.recsys.protocol import UserContext
-
-    expected, _ = model.recommend(UserContext(sequence=history), N=10, items=bus.ids)
+    result = toolkit.run("rank_candidates", {"ranker": "als"}, bus)
+    expected, _ = toolkit.models.get("als").recommend(UserContext(sequence=history), N=10,
+                                                      items=bus.ids)
     assert bus.top(10).tolist() == expected.tolist()
-    assert result.artifact["used"] == ranker and result.artifact["fallback_reason"] is None
+    assert result.artifact["used"] == "als" and result.artifact["fallback_reason"] is None
     assert set(bus.ids.tolist()) == members
-    assert bus.trail[-1].tool == "rank_candidates" and bus.trail[-1].note == ranker
+    assert bus.trail[-1].tool == "rank_candidates" and bus.trail[-1].note == "als"
+
+
+def test_sasrec_ranks_from_the_session_history_without_adding_or_dropping(
+        toolkit: Toolkit) -> None:
+    history = [STAR_WARS, EMPIRE]
+    bus = _sci_fi_bus(toolkit, sequence=history)
+    members = set(bus.ids.tolist())
+    result = toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
+    assert result.artifact["used"] == "sasrec" and result.artifact["fallback_reason"] is None
+    assert set(bus.ids.tolist()) == members
+    assert JEDI in bus.top(5).tolist()  # the third of the trilogy follows the first two
+
+
+def _ids(toolkit: Toolkit, *titles: str) -> list[int]:
+    return [toolkit.match_title(t).best.id for t in titles]
+
+
+def _comedies(toolkit: Toolkit, excluded=()):
+    bus = toolkit.new_bus(excluded_ids=excluded)
+    toolkit.run("filter_items", {"genres_all": ["Comedy"]}, bus)
+    return bus
+
+
+def _closeness(toolkit: Toolkit, ids, seeds) -> float:
+    """Mean ALS cosine of `ids` to `seeds`."""
+    return float(cosine_scores(toolkit.models.get("als"), seeds, np.asarray(ids)).mean())
+
+
+def test_stated_liked_titles_pull_the_picks_towards_them(toolkit: Toolkit) -> None:
+    told = _ids(toolkit, "Ed Wood", "Clerks", "Jury Duty")
+    ranked = _comedies(toolkit, told)
+    toolkit.run("rank_candidates", {"ranker": "similarity", "item_ids": told}, ranked)
+    popular = _comedies(toolkit, told)
+    toolkit.run("rank_candidates", {"ranker": "popularity"}, popular)
+    assert ranked.top(5).tolist() != popular.top(5).tolist()
+    assert _closeness(toolkit, ranked.top(5), told) > _closeness(toolkit, popular.top(5), told)
+
+
+def test_the_order_the_titles_were_told_in_matters(toolkit: Toolkit) -> None:
+    told = _ids(toolkit, "Toy Story", "Fargo", "Scream", "Heat")
+    tops = []
+    for sequence in (told, told[::-1]):
+        bus = toolkit.new_bus(excluded_ids=sequence, sequence=sequence)
+        toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
+        tops.append(bus.top(10).tolist())
+    assert tops[0] != tops[1]
+
+
+def test_a_disliked_title_pushes_its_neighbours_down(toolkit: Toolkit) -> None:
+    positions = []
+    for disliked in ([], [EMPIRE]):
+        bus = _sci_fi_bus(toolkit, sequence=[STAR_WARS])
+        toolkit.run("rank_candidates", {"ranker": "sasrec", "disliked_ids": disliked}, bus)
+        positions.append(bus.ids.tolist().index(JEDI))
+    assert positions[1] > positions[0]
+
+
+def test_a_soft_wish_keeps_its_relevance_when_there_is_no_history(toolkit: Toolkit) -> None:
+    bus = toolkit.new_bus()
+    toolkit.run("search_items", {"query": "a haunted house", "k": 50}, bus)
+    by_relevance = bus.top(50).tolist()
+    result = toolkit.run("rank_candidates", {"ranker": "sasrec"}, bus)
+    assert result.artifact["used"] == "relevance" and result.artifact["fallback_reason"] is None
+    assert set(bus.top(5).tolist()) <= set(by_relevance[:15])
+    popular = toolkit.new_bus()
+    toolkit.run("search_items", {"query": "a haunted house", "k": 50}, popular)
+    toolkit.run("rank_candidates", {"ranker": "popularity"}, popular)
+    assert bus.top(5).tolist() != popular.top(5).tolist()
 
 
 def test_no_history_falls_back_to_popularity_and_says_so(toolkit: Toolkit) -> None:
