@@ -24,6 +24,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "horror": ("horror", "scary"), "musical": ("musical",), "mystery": ("mystery",),
     "romance": ("romance", "romantic"), "sci-fi": ("sci-fi", "science fiction", "scifi"),
     "thriller": ("thriller", "suspense"), "war": ("war",), "western": ("western",),
+    "strategy": ("strategy",), "cooperative": ("cooperative", "coop"),
+    "party": ("party",), "card": ("card game", "card games", "cards"),
+    "puzzle": ("puzzle", "puzzles"), "dice": ("dice",),
 }
 
 # Function words of English: evidence against rewriting a message.
@@ -86,6 +89,9 @@ SPANISH = Language(
         "thriller": "thriller(s), suspense, de suspense, suspenso, de suspenso",
         "war": "guerra, de guerra, bélica(s), bélico(s)",
         "western": "western(s), del oeste, de vaqueros, vaqueros",
+        "strategy": "estrategia, de estrategia", "cooperative": "cooperativo(s), cooperativa(s)",
+        "party": "de fiesta, para fiestas", "card": "de cartas, de naipes",
+        "puzzle": "rompecabezas, puzle(s), de lógica", "dice": "de dados, dados",
     },
     phrases={
         "the first one": "la primera, el primero, la 1a, el 1o",
@@ -134,7 +140,7 @@ SPANISH = Language(
         "what year is": "de qué año es, en qué año salió", "who directed": "quién dirigió",
         "tell me about": "háblame de, cuéntame de, cuéntame sobre", "is": "es", "music": "música",
     },
-    nouns="película(s), peli(s), film(s), filme(s), cine",
+    nouns="película(s), peli(s), film(s), filme(s), cine, juego(s), libro(s), novela(s)",
     numbers="dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
             "dieciséis diecisiete dieciocho diecinueve veinte",
     preps={"before": "antes de, antes del", "after": "después de, después del",
@@ -180,6 +186,9 @@ FRENCH = Language(
         "thriller": "thriller(s), suspense, à suspense, de suspense",
         "war": "guerre, de guerre",
         "western": "western(s), de cowboys, de cow-boys",
+        "strategy": "stratégie, de stratégie", "cooperative": "coopératif(s), coopérative(s)",
+        "party": "d'ambiance, de soirée", "card": "de cartes",
+        "puzzle": "casse-tête, de réflexion", "dice": "de dés",
     },
     phrases={
         "the first one": "le premier, la première", "the second one": "le deuxième, "
@@ -230,7 +239,7 @@ FRENCH = Language(
         "tell me about": "parle-moi de, parlez-moi de", "what genre": "quel genre",
         "music": "musique",
     },
-    nouns="film(s), long(s)-métrage(s), ciné, cinéma",
+    nouns="film(s), long(s)-métrage(s), ciné, cinéma, jeu, jeux, livre(s), roman(s)",
     numbers="deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
             "seize dix-sept dix-huit dix-neuf vingt",
     preps={"before": "avant", "after": "après", "since": "depuis, à partir de, à partir des",
@@ -276,6 +285,9 @@ GERMAN = Language(
         "thriller": "thriller, psychothriller, spannend*",
         "war": "kriegsfilm(e), krieg, antikriegsfilm(e)",
         "western": "western, cowboyfilm(e)",
+        "strategy": "strategiespiel(e), strategisch*", "cooperative": "kooperativ*",
+        "party": "partyspiel(e)", "card": "kartenspiel(e)",
+        "puzzle": "rätsel, knobelspiel(e)", "dice": "würfelspiel(e), würfel",
     },
     phrases={
         "the first one": "der erste, die erste, das erste, den ersten",
@@ -319,7 +331,8 @@ GERMAN = Language(
         "what year is": "aus welchem jahr ist", "tell me about": "erzähl mir von",
         "music": "musik",
     },
-    nouns="film(e)(n), filmen, spielfilm(e), streifen",
+    nouns="film(e)(n), filmen, spielfilm(e), streifen, spiel(e), brettspiel(e), buch, "
+          "bücher, roman(e)",
     numbers="zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
             "fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig",
     preps={"before": "vor", "after": "nach", "since": "seit, ab", "until": "bis",
