@@ -159,6 +159,10 @@ def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
         order = sorted(items, key=lambda i: -(i.avg_rating or 0.0)) if facts.has_ratings \
             else sorted(items, key=lambda i: -i.popularity)
         lines = [_facts_line(item, facts) for item in order]
+        dated = [i for i in items if i.year]
+        if dated and len({i.year for i in dated}) > 1:
+            lines.insert(0, _ends(dated, max, "newest") + ", " + _ends(dated, min, "oldest")
+                         + ".")
         if facts.has_ratings and rated:
             best = max(rated, key=lambda i: i.avg_rating or 0.0)
             lines.insert(0, f"Of these, {best.title} has the highest average rating "
@@ -171,6 +175,10 @@ def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
             best, other = (a, b) if a.avg_rating >= b.avg_rating else (b, a)
             lines.append(f"By the ratings in the data, {best.title} is rated higher "
                          f"({best.avg_rating:.2f} vs {other.avg_rating:.2f}).")
+        if a.year and b.year and a.year != b.year:
+            first, second = (a, b) if a.year < b.year else (b, a)
+            lines.append(f"{first.title} came out first ({first.year}; {second.title} in "
+                         f"{second.year}).")
         more, less = (a, b) if a.popularity >= b.popularity else (b, a)
         lines.append(f"{more.title} has been rated by more people ({more.popularity} vs "
                      f"{less.popularity}).")
@@ -231,6 +239,15 @@ def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
     if item.avg_rating is not None:
         line += f", {item.avg_rating:.2f} on average"
     return line + "."
+
+
+def _ends(items: Sequence[RecommendedItem], pick, which: str) -> str:
+    """"the newest is X (2013)" / "the newest are X and Y (2023)"."""
+    year = pick(i.year for i in items)
+    named = [i.title for i in items if i.year == year]
+    verb = "is" if len(named) == 1 else "are"
+    text = f"the {which} {verb} {_join(named)} ({year})"
+    return text[0].upper() + text[1:] if which == "newest" else text
 
 
 def _by_role(item: RecommendedItem) -> list[tuple[str, list[str]]]:

@@ -322,8 +322,9 @@ class Turn:
         wanted = final.frame.count or self.given.n
         if final.frame.intent == "recommend" and 0 < len(final.items) < wanted \
                 and self.given.shown:
-            notes = (*notes, f"(Only {len(final.items)} left: I don't repeat what I've "
-                             "already shown you.)")
+            notes = (*notes, f"(Only {len(final.items)} fit.)" if final.frame.narrow else
+                     f"(Only {len(final.items)} left: I don't repeat what I've already shown "
+                     "you.)")
         counted = len(final.execution.bus) if final.execution else self.parts.facts.size
         outcome = Outcome(final.frame, final.grounded, final.items,
                           wish_dropped=self.wish_dropped,

@@ -44,7 +44,9 @@ _COMPARE = re.compile(
     r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:has|is|got|gets)\b.*"
     r"\b(?:better|higher|best|more|highest|most)\b|"
     r"\b(?:top|best|highest|most highly)[- ]rated (?:among|of) (?:those|these|them)\b|"
-    r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b")
+    r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b|"
+    r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:is|was|came out|come out)?\s*"
+    r"(?:the )?(?:newest|oldest|most recent|older|newer|earliest|latest)\b")
 _EXPLAIN = re.compile(
     r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
     r"recommend|recommended|suggest|suggested|show|include|included|put)\b|"

@@ -62,10 +62,12 @@ from convrec.agent.nlu.years import (
     parse_years,
 )
 from convrec.recsys.catalog import Catalog
-from convrec.recsys.titles import fold, search_key
+from convrec.recsys.titles import fold, search_key, split_year
 
 _INFO = re.compile("|".join(INFO_PATTERNS))
-_INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has)\s+$")
+_INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
+                        r"have you got|you got|got|is there)\s+(?:the (?:game|movie|film|book)"
+                        r"\s+)?$")
 _CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
                         r"that|something (?:completely|totally|entirely) different|new search|"
@@ -164,7 +166,7 @@ class SlotExtractor:
         if anchor:  # "newer than Catan": the years are relative to that item's
             frame, years = anchored_years(frame, years, *anchor)
         if not mentions and "count" in asked_facts(folded):  # "how many horror films?"
-            frame = self._refine(folded, frame, years, previous) if previous and \
+            frame = self._refine(folded, frame, years, previous, shown) if previous and \
                 self._refines(said, frame) else frame
             return frame.model_copy(update={"intent": "info", "asks": ["count"],
                                             "refine": False})
@@ -175,7 +177,7 @@ class SlotExtractor:
             return RequestFrame(intent="chat")
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
-            return self._refine(folded, frame, years, previous)
+            return self._refine(folded, frame, years, previous, shown)
         if years.relative is not None and not years.found:
             low, high = shift_years(None, years.relative, self.latest_year)
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
@@ -291,7 +293,8 @@ class SlotExtractor:
         roles = title_roles(folded, mentions)
         query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
-        people = find_people(blank_like(message, work), taken, self._known, _is_english)
+        people = find_people(blank_like(message, blank(work, [(h.start, h.end) for h in hits])),
+                             taken, self._known, _is_english)
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
         if query and moods:
@@ -353,10 +356,19 @@ class SlotExtractor:
         return not (frame.genres or frame.similar_to)
 
     def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
-                previous: RequestFrame) -> RequestFrame:
+                previous: RequestFrame, shown: Sequence[str] = ()) -> RequestFrame:
         update: dict = {"refine": True, "narrow": _NARROW.search(folded) is not None}
         relative = years.relative or ("newer" if years.not_old else None)
-        if relative is not None and not years.found:
+        shown_years = sorted(y for t in shown  # labels: "Catan (1995)"
+                             if (y := split_year(t)[1] or self._years.get(t)))
+        liked = [y for t in previous.similar_to if (y := self._years.get(t))]
+        if relative is not None and not years.found and previous.year_min is None \
+                and previous.year_max is None and (liked or shown_years):
+            # "older" than the title liked, else than the middle of the list just shown
+            middle = liked[0] if liked else shown_years[len(shown_years) // 2]
+            update["year_min"], update["year_max"] = (None, middle - 1) \
+                if relative == "older" else (middle + 1, None)
+        elif relative is not None and not years.found:
             update["year_min"], update["year_max"] = shift_years(previous, relative,
                                                                  self.latest_year)
         elif years.found:
@@ -365,7 +377,8 @@ class SlotExtractor:
             update["genres"] = [g for g in [*previous.genres, *frame.genres]
                                 if g not in frame.exclude_genres]
         if self.people and not frame.people and not _REPLACE.search(folded):
-            update["people"] = previous.people  # "games by Knizia" ... "older ones?"
+            update["people"] = [p for p in previous.people  # "by Knizia" ... "older ones?"
+                                if p not in frame.exclude_people]
         return merge_frames(previous, frame.model_copy(update=update))
 
 

@@ -141,3 +141,37 @@ def test_the_people_check_of_the_benchmark_judges_shown_designers(agent):
                 lambda: None, facts)  # type: ignore[arg-type]
     failed = judge({"people_any": ["Uwe Rosenberg"]}, seen)
     assert failed and "are by none of Uwe Rosenberg: Chess" in failed[0][1]
+
+
+def test_older_without_years_means_older_than_the_list_just_shown(agent):
+    first, older = _ask(agent, "cooperative games", "anything older?")
+    middle = sorted(item.year for item in first.items)[len(first.items) // 2]
+    assert older.items and all(item.year < middle and "Cooperative" in item.genres
+                               for item in older.items)
+    assert "dropped" not in older.text
+
+
+def test_questions_about_the_list_shown_are_answered_from_it(agent):
+    shown, newest = _ask(agent, "games by Matt Leacock", "which of those is the newest?")
+    year = max(item.year for item in shown.items)
+    latest = [item.title for item in shown.items if item.year == year]
+    assert newest.trace.act == "compare"
+    assert f"The newest {'is' if len(latest) == 1 else 'are'} {latest[0]}" in newest.text
+    have, = _ask(agent, "do you have terraforming mars?")
+    assert have.trace.act == "info" and "Terraforming Mars is" in have.text
+
+
+def test_narrowing_the_list_says_how_many_fit_not_that_nothing_repeats(agent):
+    _, narrowed = _ask(agent, "anything by vlaada chvatil", "only the sci fi ones")
+    assert narrowed.items and all("Science Fiction" in item.genres
+                                  and ("designer", "Vlaada Chvátil") in item.people
+                                  for item in narrowed.items)
+    assert "don't repeat" not in narrowed.text
+
+
+@pytest.mark.parametrize("message, facet", [
+    ("Kartenspiele aus den 2000ern", "Card Game"), ("juegos de estrategia de los 90", "Strategy"),
+    ("des jeux coopératifs", "Cooperative")])
+def test_other_languages_name_this_catalogs_facets(agent, message, facet):
+    reply, = _ask(agent, message)
+    assert reply.items and all(facet in item.genres for item in reply.items), reply.text
