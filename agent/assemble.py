@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 from convrec.agent.core import RecAgent
+from convrec.agent.llm.adapter import dataset_adapter
+from convrec.agent.llm.embedded import llm_cache_dir
 from convrec.agent.llm.registry import default_home, get_chat_model
 from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.parts import AgentParts, catalog_facts, popularity_bands, title_matcher
@@ -40,7 +42,9 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
 
     demos: how many demonstrations the LLM planner sees (picked by similarity);
     planner_adapter: with `llm="embedded"`, the planner runs the model merged with this LoRA
-    adapter ("default": the one shipped in convrec.agent/data/planner_adapter, or a folder)
+    adapter ("default": the dataset's own, trained by `convrec train --model planner
+    --dataset NAME` into the LLM cache, else the one shipped in
+    convrec.agent/data/planner_adapter; or a folder)
     from its own short prompt with no demonstrations; "none" plans with the untuned model and
     `demos` demonstrations. Only the planner gets the adapter: the tuned model writes frames
     and nothing else, so an LLM-written reply uses the untuned model;
@@ -59,6 +63,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     extractor = SlotExtractor(toolkit.catalog)
     fallback = ExtractorPlanner()
     tuned = llm == EMBEDDED and planner_adapter.lower() != "none"
+    planner_adapter = dataset_adapter(llm_cache_dir(home), dataset, planner_adapter)
     chat_model = None if llm == DETERMINISTIC or (tuned and not llm_reply) else \
         get_chat_model(llm, **llm_options)
     planner = None

@@ -30,6 +30,21 @@ def shipped_adapter() -> Path:
     return Path(str(resources.files("convrec.agent").joinpath("data/planner_adapter")))
 
 
+def adapter_folder(dataset: str) -> str:
+    """Where `convrec train --model planner` writes a dataset's adapter, under the LLM cache:
+    "planner_adapter" for MovieLens, "planner_adapter-<dataset>" for any other."""
+    return "planner_adapter" if dataset == "movielens-100k" else f"planner_adapter-{dataset}"
+
+
+def dataset_adapter(cache: Path, dataset: str, choice: str) -> str:
+    """`choice`, except that "default" on a dataset with an adapter of its own trained into
+    the LLM `cache` means that adapter (else the shipped one)."""
+    own = Path(cache) / adapter_folder(dataset)
+    if choice == DEFAULT and dataset != "movielens-100k" and (own / WEIGHTS).is_file():
+        return str(own)
+    return choice
+
+
 def resolve_adapter(choice: str | Path | None) -> Path | None:
     """`"none"` -> None (the untuned model); `"default"`/None -> the shipped adapter; else a
     folder holding a peft LoRA adapter."""

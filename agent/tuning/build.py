@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from convrec.agent.frame import RequestFrame
 from convrec.agent.tuning import phrases as P
 from convrec.agent.tuning.corpus import CorpusExample, CorpusWriter
+from convrec.agent.tuning.words import corpus_words
 from convrec.recsys.catalog import Catalog
 
 NEAR_DUPLICATE = 90  # rapidfuzz token_set_ratio at or above this counts as the same request
@@ -24,7 +25,10 @@ def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
     """`size` distinct examples (by normalised message and previous frame), hand-written first."""
     seen: set[tuple[str, str]] = set()
     examples = []
-    for message, frame in P.HAND_WRITTEN:
+    hand_written = P.HAND_WRITTEN if writer.words.adj is P.GENRE_ADJ else ()
+    for message, frame in hand_written:  # written for MovieLens (its genres, titles, years)
+        if not _fits(RequestFrame(**frame), writer):
+            continue
         examples.append(CorpusExample(message, None, RequestFrame(**frame), "hand"))
         seen.add((normalise(message), ""))
     kinds, weights = zip(*MIX)
@@ -49,7 +53,14 @@ def writer_for(catalog: Catalog, seed: int = 0) -> CorpusWriter:
     if latest is None:
         raise ValueError("the catalog has no release years; the corpus writes year requests, "
                          "so it needs a catalog with years")
-    return CorpusWriter(catalog.genres, titles, latest, seed)
+    return CorpusWriter(catalog.genres, titles, latest, seed,
+                        corpus_words(catalog.genres, catalog.info))
+
+
+def _fits(frame: RequestFrame, writer: CorpusWriter) -> bool:
+    genres = {*frame.genres, *frame.genres_any, *frame.exclude_genres}
+    titles = {*frame.similar_to, *frame.exclude_titles, *frame.about, *frame.disliked}
+    return genres <= set(writer.genres) and titles <= set(writer.titles)
 
 
 def normalise(text: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame, merge_frames, shift_years
 from convrec.agent.tuning import phrases as P
+from convrec.agent.tuning.words import CorpusWords, movielens_words
 
 GENERATOR_VERSION = "2"
 DECADE_WORDS = {1920: "twenties", 1930: "thirties", 1940: "forties", 1950: "fifties",
@@ -58,8 +59,10 @@ class CorpusWriter:
     """Writes requests with gold frames; one seeded random generator drives every choice."""
 
     def __init__(self, genres: Sequence[str], titles: Sequence[tuple[str, int]],
-                 latest_year: int, seed: int = 0):
-        self.genres = [g for g in genres if g in P.GENRE_ADJ]
+                 latest_year: int, seed: int = 0, words: CorpusWords | None = None):
+        self.words = words or movielens_words()
+        self.genres = [g for g in genres if g in self.words.adj]
+        self.topics = [t for t in P.GENRE_TOPICS if t[2] in self.genres]
         self.titles = [t for t, _ in titles]
         self.weights = [max(p, 1) ** 0.5 for _, p in titles]
         self.latest = latest_year
@@ -155,16 +158,16 @@ class CorpusWriter:
 
     def genre_words(self, genres: Sequence[str]) -> str:
         """The words for a set of wanted genres (all must hold)."""
-        movies = self.pick(P.MOVIES)
+        movies = self.pick(self.words.items)
         if len(genres) == 1:
             if self.rng.random() < 0.5:
-                return self.slip(self.pick(P.GENRE_NOUN[genres[0]]))
-            return f"{self.slip(self.pick(P.GENRE_ADJ[genres[0]]))} {movies}"
-        adjectives = [self.slip(self.pick(P.GENRE_ADJ[g])) for g in genres]
+                return self.slip(self.pick(self.words.noun[genres[0]]))
+            return f"{self.slip(self.pick(self.words.adj[genres[0]]))} {movies}"
+        adjectives = [self.slip(self.pick(self.words.adj[g])) for g in genres]
         roll = self.rng.random()
         if roll < 0.4:
             first, second = self.rng.sample(list(genres), 2)
-            return f"{self.pick(P.GENRE_ADJ[first])} {self.pick(P.GENRE_HEAD[second])}"
+            return f"{self.pick(self.words.adj[first])} {self.pick(self.words.head[second])}"
         if roll < 0.6:
             return " and ".join(adjectives) + f" {movies}"
         return " ".join(adjectives) + f" {movies}"
@@ -175,7 +178,7 @@ class CorpusWriter:
 
     def refused(self, genre: str) -> str:
         form = self.pick(P.EXCLUDE_GENRE)
-        word = self.pick(P.GENRE_ADJ[genre] + P.GENRE_NOUN[genre])
+        word = self.pick(self.words.adj[genre] + self.words.noun[genre])
         return form.format(g=re.sub(r"^(an?|something) ", "", word))
 
     def some_genres(self, most: int = 2) -> list[str]:
@@ -194,8 +197,8 @@ class CorpusWriter:
         if rng.random() < 0.14:
             topic_first = rng.random() < 0.4
             topic = self.pick(P.TOPIC_ADJ if topic_first else P.TOPICS)
-        elif rng.random() < 0.03:
-            phrase, query, genre = self.pick(P.GENRE_TOPICS)
+        elif rng.random() < 0.03 and self.topics:
+            phrase, query, genre = self.pick(self.topics)
             topic = (phrase, query)
             genres = sorted(set(genres) | {genre}, key=self.genres.index)
         liked = [self.title() for _ in range(rng.choice([1, 1, 1, 2]))] \
@@ -205,9 +208,9 @@ class CorpusWriter:
         refused = [g for g in self.some_genres() if g not in genres] \
             if rng.random() < 0.18 else []
         core = self.genre_words(genres) if genres else self.pick(
-            ["movies", "films", "something", "anything", "a movie", "a film", "stuff"])
+            [*self.words.items[:2], "something", "anything", "stuff"])
         if topic_first:
-            core = f"{topic[0]} {core}" if genres else f"{topic[0]} {self.pick(P.MOVIES)}"
+            core = f"{topic[0]} {core}" if genres else f"{topic[0]} {self.pick(self.words.items)}"
         pre, post = [], []
         if popularity:
             if rng.random() < 0.7:
@@ -310,11 +313,11 @@ class CorpusWriter:
                 {"year_min": low, "year_max": high}
         if roll < 0.43:
             genre = self.pick([g for g in self.genres if g not in previous.genres])
-            word = self.pick(P.GENRE_NOUN[genre] + P.GENRE_ADJ[genre])
+            word = self.pick(self.words.noun[genre] + self.words.adj[genre])
             return self.pick(P.INSTEAD).format(g=word), {"genres": [genre]}
         if roll < 0.52:
             genre = self.pick([g for g in self.genres if g not in previous.genres])
-            text = self.pick(P.ALSO_GENRE).format(a=self.pick(P.GENRE_ADJ[genre]))
+            text = self.pick(P.ALSO_GENRE).format(a=self.pick(self.words.adj[genre]))
             genres = sorted({*previous.genres, genre}, key=self.genres.index)
             return text, {"genres": genres}
         if roll < 0.63:

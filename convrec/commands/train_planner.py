@@ -17,6 +17,7 @@ from convrec.settings import Settings
 
 
 def train_planner(args: argparse.Namespace, settings: Settings) -> int:
+    from convrec.agent.llm.adapter import adapter_folder
     from convrec.agent.llm.embedded import embedded_model_dir, llm_cache_dir
     from convrec.agent.nlu.extractor import SlotExtractor
     from convrec.agent.tuning.build import build_corpus
@@ -24,14 +25,14 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.agent.tuning.drafts import DraftDamage, with_drafts
     from convrec.agent.tuning.train import TuningConfig, train_adapter, write_model_card
     from convrec.eval.planner_bench import PLANNER_SETS, has_labeled_set, load_labeled
-    from convrec.recsys.fetch import open_catalog
+    from convrec.recsys.fetch import MOVIELENS_100K, open_catalog
     from convrec.recsys.io import sha256_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TuningConfig()
-    out = Path(args.out).expanduser() if args.out else \
-        llm_cache_dir(settings.home) / "planner_adapter"
     dataset = args.dataset or settings.dataset
+    out = Path(args.out).expanduser() if args.out else \
+        llm_cache_dir(settings.home) / adapter_folder(dataset)
     catalog = open_catalog(settings.home, dataset)
     labeled = {name: load_labeled(name) for name in PLANNER_SETS if has_labeled_set(name)}
     held_out = [e.message for examples in labeled.values() for e in examples]
@@ -46,9 +47,13 @@ def train_planner(args: argparse.Namespace, settings: Settings) -> int:
     counts.update(draft_counts)
     print(f"drafts: {draft_counts['draft_right']} right, {draft_counts['draft_wrong']} wrong "
           f"as the extractor reads them, {draft_counts['draft_damaged']} damaged on purpose")
-    dev = [CorpusExample(e.message, e.previous, e.expected,
-                         draft=extractor.extract(e.message, e.previous))
-           for name in ("dev", "tune") for e in labeled.get(name, [])]
+    if dataset == MOVIELENS_100K:
+        dev = [CorpusExample(e.message, e.previous, e.expected,
+                             draft=extractor.extract(e.message, e.previous))
+               for name in ("dev", "tune") for e in labeled.get(name, [])]
+    else:  # the labeled sets are MovieLens's: stop early on a held-back share of the corpus
+        cut = len(corpus) - max(50, len(corpus) // 20)
+        corpus, dev = corpus[:cut], corpus[cut:]
     base = embedded_model_dir(settings.home)
     result = train_adapter(base, corpus, dev, config, out)
     card = write_model_card(out, base, sha256_of(base / "model.safetensors"), config, counts,
