@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train", help="train a recommender (or the planner adapter) and save it to the cache")
     _add_common(train, extra=("planner",))
     train.add_argument("--out", help="planner only: where to write the adapter (default: "
-                       "$CONVREC_HOME/models/llm/planner_adapter)")
+                       "$CONVREC_HOME/models/llm/planner_adapter, or planner_adapter-<dataset> "
+                       "for another dataset)")
     train.set_defaults(handler=_train)
     score = subparsers.add_parser(
         "evaluate", help="HR@10, NDCG@10, MRR@10 of a recommender on the test split"
