@@ -68,6 +68,10 @@ _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
                         r"have you got|you got|got|is there)\s+(?:the (?:game|movie|film|book)"
                         r"\s+)?$")
+# Acknowledging an answer: "good to know", "got it", "makes sense".
+_ACKNOWLEDGED = re.compile(r"^\W*(?:ok(?:ay)?[ ,]+|ah[ ,]+|oh[ ,]+)?(?:good to know|got it|"
+                          r"makes sense|interesting|noted|i see|fair enough|that's good to "
+                          r"know|nice to know|understood)\W*$")
 _CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
                         r"that|something (?:completely|totally|entirely) different|new search|"
@@ -151,7 +155,7 @@ class SlotExtractor:
                                         [m.end for m in found])
         message, forced = substitute(message, references)
         folded = fold(message)
-        if not forced and _is_chat(folded):
+        if not forced and (_is_chat(folded) or _ACKNOWLEDGED.match(folded)):
             return RequestFrame(intent="chat")
         # titles are looked for again only where references put titles into the message
         mentions = merge_mentions(forced, self.index.find(message) if references else found)
@@ -175,6 +179,8 @@ class SlotExtractor:
         if is_off_topic(folded, frame) or (CLOSING.search(folded) and not frame.model_copy(
                 update={"query": None}).has_constraints()):
             return RequestFrame(intent="chat")
+        if not frame.has_constraints() and _is_small_talk(folded):
+            return RequestFrame(intent="chat")  # "you rock!", "good to know" after picks
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
             return self._refine(folded, frame, years, previous, shown)

@@ -112,13 +112,14 @@ lol haha hahaha hehe greetings appreciate sounds fine yes yeah yep no nope sure 
 oh ah hmm um please that's that thats all help me tell about yourself bot dear friend buddy
 pal again much appreciated love it this i needed all set never mind nevermind merci
 beaucoup danke schon schön gracias muchas mate thnks thanx thanks! cya ciao adios tschuss
-tschüss bye-bye goodnight gn ttyl vielen dank
+tschüss bye-bye goodnight gn ttyl vielen dank lmao lmfao rofl
 """.split())
 # ...but these words alone are not a conversation opener worth a chat reply by themselves.
 CHAT_REQUIRED = frozenset("""
 hi hello hey heya hiya howdy yo sup thanks thank thx ty cheers bye goodbye lol haha hahaha
 hehe greetings morning evening afternoon who how appreciate appreciated mind nevermind
-merci danke gracias thnks thanx cya ciao adios tschuss tschüss goodnight ttyl
+merci danke gracias thnks thanx cya ciao adios tschuss tschüss goodnight ttyl lmao lmfao
+rofl
 """.split()) | {"what can", "can you"}
 
 # Words that carry no content for the soft query.
@@ -157,7 +158,7 @@ whole surprise him her his hers itself myself yourself something's story stories
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs
-bunch you're youre you've we're they're forget scratch
+bunch you're youre you've we're they're forget scratch go lmao lmfao rofl
 """.split())
 # Facet words that name no facet in these phrases ("live action" is not Action).
 NOT_GENRE = ("live action", "live-action", "action figure", "action figures")
