@@ -163,10 +163,14 @@ def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
         if dated and len({i.year for i in dated}) > 1:
             lines.insert(0, _ends(dated, max, "newest") + ", " + _ends(dated, min, "oldest")
                          + ".")
+        most = max(items, key=lambda i: i.popularity)
+        lines.insert(0, f"{most.title} has the most ratings ({most.popularity}).")
         if facts.has_ratings and rated:
             best = max(rated, key=lambda i: i.avg_rating or 0.0)
+            worst = min(rated, key=lambda i: i.avg_rating or 0.0)
             lines.insert(0, f"Of these, {best.title} has the highest average rating "
-                            f"({best.avg_rating:.2f}).")
+                            f"({best.avg_rating:.2f}) and {worst.title} the lowest "
+                            f"({worst.avg_rating:.2f}).")
         return "\n".join(lines)
     lines = [_facts_line(item, facts) for item in items]
     if len(items) == 2:

@@ -33,7 +33,14 @@ _HELP = re.compile(
 
     r"\bque puedes hacer\b|\bcomo funciona\b|\bque (?:peux|sais)[- ]tu faire\b|"
     r"\bcomment (?:ca|cela) marche\b|\bwas kannst du\b|\bwie funktioniert\b|\bhilfe\b|"
-    r"\bayuda\b|\baide\b")
+    r"\bayuda\b|\baide\b|"
+    r"\bcan (?:you|u) (?:search|filter|find|look up|look|recommend|pick|sort)(?: things| stuff|"
+    r" movies| films| games| books)? by\b|\bwhat can (?:you|u|ya) (?:even|actually|really) do\b|"
+    r"\bwhat (?:kind|kinda|sort|sorts|type)(?: of)? (?:stuff|things|info|information|data|details) "
+    r"(?:do|can) (?:you|u) (?:know|have|tell)\b|\bwhat (?:do|can) (?:you|u) (?:know|tell me) "
+    r"about (?:each|every|a|the) (?:movie|film|game|book|item|title)s?\b|"
+    r"\bdo (?:you|u) (?:know|have) (?:the )?(?:plots?|actors?|cast|directors?|runtimes?|"
+    r"run ?times|crew|reviews|descriptions?)\b")
 _COMPARE = re.compile(
     r"\b(?:vs\.?|versus|compare[sd]?|comparison|difference between)\b|"
     r"\bwhich (?:one |is |was |would |should |of (?:them|these|those|the two) )?"
@@ -45,13 +52,18 @@ _COMPARE = re.compile(
     r"\b(?:better|higher|best|more|highest|most)\b|"
     r"\b(?:top|best|highest|most highly)[- ]rated (?:among|of) (?:those|these|them)\b|"
     r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b|"
+    r"\b(?:lowest|worst)[- ]rated\b.*\b(?:those|these|them)\b|"
+    r"\bwhich (?:one |of (?:them|these|those) )?(?:has|got|gets) (?:the )?(?:most|fewest|least) "
+    r"(?:ratings|votes|reviews)\b|"
     r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:is|was|came out|come out)?\s*"
     r"(?:the )?(?:newest|oldest|most recent|older|newer|earliest|latest)\b")
 _EXPLAIN = re.compile(
     r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
     r"recommend|recommended|suggest|suggested|show|include|included|put)\b|"
     r"^\W*(?:but |and |so |ok |hmm )?why\b(?! not\b)|\bhow did you (?:choose|pick|decide|"
-    r"come up)\b|\bwhat made you (?:pick|choose|recommend|suggest|go with)\b|"
+    r"come up)\b|^\W*(?:but |and |so |ok |hmm )?why not (?:more |any |some |something )?"
+    r"(?:newer|older|recent|more recent|new|old|different|other)\b|"
+    r"\bwhat made you (?:pick|choose|recommend|suggest|go with)\b|"
     r"\bexplain (?:your|these|those|the|this|that) (?:picks?|choices?|recommendations?|list)\b|"
     r"\bwhat makes (?:it|that|this|those|these|them|#|number|the)\b.*\b(?:pick|"
     r"choice|fit|good)\b|\bwhy (?:is|are) .{0,40}\b(?:on there|in the list|on the list|"
@@ -84,7 +96,7 @@ _CATALOG_FACTS = frozenset({"rating"})  # asked facts the data may hold (ratings
 _DOMAIN = re.compile(
     r"\b(?:recommend\w*|suggest\w*|" + ITEM_NOUN[3:-1] + r"|watch\w*|something|anything|"
     r"picks?|recs?|show me|give me|gimme|looking for|in the mood|mood for|more|another|"
-    r"others?|similar|genres?|seen|saw|peli\w*|pelicula\w*|filme?|cine|kino|ones?|"
+    r"others?|else|similar|genres?|seen|saw|peli\w*|pelicula\w*|filme?|cine|kino|ones?|"
     r"list|options?|titles?)\b")
 # A question whether the catalog has a title, or for its facts ("do you have X?").
 UNKNOWN_ASKED = re.compile(r"\b(?:do you have|have you got|you got|is there|in there|in the "
@@ -102,7 +114,7 @@ QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|
                             r"where|when|why|how|can you|could you|will you|would you|tell me|"
                             r"do you|are you|is it|is there|should i|did you)\b")
 ASKS_FOR_PICKS = re.compile(r"\b(?:recommend\w*|suggest\w*|something|anything|watch|play|"
-                             r"picks?|recs?|any|some)\b|\b" + ITEM_NOUN + r"\b")
+                             r"picks?|recs?|any|some|else|more|another)\b|\b" + ITEM_NOUN + r"\b")
 # Praise of an item: "loved it", "the first one sounds great".
 LIKED = re.compile(r"\b(?:lov\w*|lik\w*|enjoy\w*|adore\w*|great|awesome|amazing|fav\w*|"
                    r"brilliant|fantastic|best|perfect|good|cool|nice|sounds good)\b")

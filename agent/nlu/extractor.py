@@ -68,6 +68,8 @@ _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
                         r"have you got|you got|got|is there)\s+(?:the (?:game|movie|film|book)"
                         r"\s+)?$")
+# Asking for more of the same: "what else u got", "anything else?"
+_MORE = re.compile(r"\b(?:what|anything|something) else\b")
 # Acknowledging an answer: "good to know", "got it", "makes sense".
 _ACKNOWLEDGED = re.compile(r"^\W*(?:ok(?:ay)?[ ,]+|ah[ ,]+|oh[ ,]+)?(?:good to know|got it|"
                           r"makes sense|interesting|noted|i see|fair enough|that's good to "
@@ -400,7 +402,7 @@ def _without_conflicts(frame: RequestFrame) -> RequestFrame:
 
 def _is_chat(folded: str) -> bool:
     words = re.findall(r"[a-z0-9]+", folded.replace("'s", ""))
-    if not words or not set(words) <= CHAT_WORDS:
+    if not words or not set(words) <= CHAT_WORDS or _MORE.search(folded):
         return False
     return bool(set(words) & CHAT_REQUIRED) or _CHAT_PHRASE.search(folded) is not None
 

@@ -158,7 +158,7 @@ whole surprise him her his hers itself myself yourself something's story stories
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs
-bunch you're youre you've we're they're forget scratch go lmao lmfao rofl
+bunch you're youre you've we're they're forget scratch go lmao lmfao rofl different
 """.split())
 # Facet words that name no facet in these phrases ("live action" is not Action).
 NOT_GENRE = ("live action", "live-action", "action figure", "action figures")

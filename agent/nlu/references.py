@@ -40,6 +40,15 @@ _ONLY_ORDINAL = re.compile(rf"^\W*(?P<ref>(?:the\s+)?(?P<ord>{_ORDINAL})(?:\s+{_
 # "#3", "number 3", "no. 3", "option 2", "nr 2"
 _NUMBERED = re.compile(r"(?:#\s*|\b(?:number|no\.?|nr\.?|option|item|choice)\s+)"
                        r"(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+# bare numbers after a verdict or "why": "hated 2 and 4", "seen 1, 3", "why 2?"
+_VERB_NUMBERS = re.compile(r"\b(?:hated|hate|loved|love|liked|disliked|seen|saw|watched|played|"
+                           r"read|why|picked|pick)\s+(?P<list>\d{1,2}(?:\s*(?:,|and|&|\+)\s*"
+                           r"\d{1,2})*)(?!\s*(?:s\b|'|%|years?|movies|films|games|books|stars|"
+                           r"times|people|minutes|hours|days|weeks))\b")
+# ordinals joined: "the second and fourth", "2nd & 3rd"
+_ORDINAL_LIST = re.compile(rf"(?<![\w#])(?:the\s+)?(?P<first>{_ORDINAL})"
+                           rf"(?P<rest>(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:{_ORDINAL})\b)+)")
+_ORDINAL_WORD = re.compile(rf"\b({_ORDINAL})\b")
 # the whole list: "those", "these", "them", "all of them", "the list"
 _ALL = re.compile(r"(?<!none of )(?<!not )(?<!no )\b(?:like|about|pick|picked|choose|chose|"
                   r"recommend|recommended|suggest|suggested|loved|liked|hated|why|seen|"
@@ -94,6 +103,18 @@ def resolve_references(folded: str, shown: Sequence[str], focus: str | None = No
             span = match.span("ref") if "ref" in pattern.groupindex else match.span()
             if title is not None:
                 found.append(Reference(*span, (title,)))
+    for match in _VERB_NUMBERS.finditer(folded):
+        for number in re.finditer(r"\d{1,2}", match.group("list")):
+            title = _nth(shown, int(number.group()))
+            if title is not None:
+                start = match.start("list") + number.start()
+                found.append(Reference(start, start + len(number.group()), (title,)))
+    for match in _ORDINAL_LIST.finditer(folded):
+        for word in _ORDINAL_WORD.finditer(match.group(), match.start("first") - match.start()):
+            title = _nth(shown, _ORDINALS[word.group(1)])
+            if title is not None:
+                found.append(Reference(match.start() + word.start(), match.start() + word.end(),
+                                       (title,)))
     for match in _NUMBERED.finditer(folded):
         raw = match.group("num")
         title = _nth(shown, int(raw) if raw.isdigit() else _NUMBER_WORDS[raw])
