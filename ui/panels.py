@@ -106,7 +106,7 @@ def catalog_summary(facts: CatalogFacts, llm_name: str) -> str:
     known = ["year", facts.facet_labels, *facts.roles]
     known += ["descriptions"] if facts.has_descriptions else []
     known += ["average ratings"] if facts.has_ratings else []
-    unknown = ([] if facts.has_people else ["cast or crew"]) + \
+    unknown = ([] if facts.has_people else ["cast, crew or authors"]) + \
         ([] if facts.has_ratings else ["ratings"]) + \
         ([] if facts.has_descriptions else ["plots"])
     lines = [f"**{facts.size:,} {facts.nouns}**{years}",

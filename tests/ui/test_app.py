@@ -152,7 +152,7 @@ def test_reset_forgets_the_session(stand_in):
 def test_what_i_can_do_comes_from_the_catalog(stand_in):
     short = catalog_summary(stand_in.facts(), "deterministic")
     assert "1,682 films**, 1922\u20131998" in short and "Action, Comedy, Sci-Fi" in short
-    assert "average ratings" in short and "Not known:** cast or crew, plots" in short
+    assert "average ratings" in short and "Not known:** cast, crew or authors, plots" in short
     text = capabilities_markdown(stand_in.facts())
     assert "cast, crew or author" in text and "top rated" in text
     games = CatalogFacts(("Worker Placement",), None, None, False, 9, roles=("designer",),
