@@ -45,9 +45,9 @@ Ranker = Literal["sasrec", "als", "popularity", "rating", "similarity"]
 class RankArgs(ToolArgs):
     ranker: Ranker = Field("sasrec", description=(
         "sasrec: from what the user watched or liked in this session (order matters), SASRec "
-        "blended with ALS closeness and genre overlap, keeping the relevance of an earlier "
-        "search; als: from the "
-        "user's overall taste; popularity: most rated first; rating: best rated first (mean "
+        "blended with ALS closeness, disliked items' neighbours down, keeping the relevance "
+        "of an earlier search; als: from the user's overall taste; popularity: most rated "
+        "first; rating: best rated first (mean "
         "rating, shrunk toward the average for items with few ratings); similarity: closest "
         "to `titles` (blended with SASRec from the session, as sasrec)."))
     titles: list[Title] = Field(default_factory=list, max_length=5,
