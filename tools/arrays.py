@@ -16,15 +16,6 @@ from convrec.recsys.catalog import Catalog
 from convrec.recsys.ratings import prior_weight, shrunk_means
 from convrec.tools.base import ToolError
 
-# Words people use for a genre that is spelled differently in the catalog (normalised keys).
-GENRE_ALIASES = {
-    "sciencefiction": "scifi", "sf": "scifi", "kids": "childrens", "children": "childrens",
-    "family": "childrens", "noir": "filmnoir", "animated": "animation", "cartoon": "animation",
-    "romantic": "romance", "romcom": "romance", "comedies": "comedy", "funny": "comedy",
-    "scary": "horror", "documentaries": "documentary", "doc": "documentary",
-    "musicals": "musical", "thrillers": "thriller", "westerns": "western", "mysteries": "mystery",
-}
-
 
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
@@ -43,6 +34,9 @@ class CatalogArrays:
         self.genre_names = tuple(name for _, name in genre_rows)
         self.genre_ids = {name: gid for gid, name in genre_rows}
         self._by_norm = {_norm(name): name for name in self.genre_names}
+        # the dataset's own words for its facets ("kids" -> Children's), never above a name
+        self._aliases = {_norm(word): value for value, words in catalog.info.synonyms.items()
+                         for word in words if value in self.genre_ids}
         n = int(catalog.execute("SELECT COALESCE(MAX(item_id), -1) + 1 FROM items")[0][0])
         self.n = n
         rows = np.array(catalog.execute("SELECT item_id, COALESCE(year, -1), popularity "
@@ -88,9 +82,8 @@ class CatalogArrays:
     def resolve_genre(self, name: str) -> str:
         """The catalog's spelling of a genre ("sci-fi" -> "Sci-Fi"), or a ToolError listing all."""
         key = _norm(name)
-        found = self._by_norm.get(key) or self._by_norm.get(key.rstrip("s"))
-        if not found and key in GENRE_ALIASES:  # a catalog's own value wins over an alias
-            found = self._by_norm.get(GENRE_ALIASES[key])
+        found = self._by_norm.get(key) or self._by_norm.get(key.rstrip("s")) \
+            or self._aliases.get(key)
         if found:
             return found
         closest = process.extractOne(name, self.genre_names)

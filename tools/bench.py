@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from convrec.recsys.catalog import SCHEMA, Catalog
+from convrec.recsys.catalog import CATALOG_VERSION, SCHEMA, Catalog
+from convrec.recsys.schema import DatasetInfo
 from convrec.tools.base import ToolError
 from convrec.tools.embed import Embedder
 from convrec.tools.names import (
@@ -153,15 +154,19 @@ def build_synthetic_catalog(path: Path, n_items: int, seed: int = 0) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-        con.executemany("INSERT INTO genres VALUES (?, ?)", list(enumerate(genres)))
-        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, '', ?)", (
-            (i, str(i), f"Item {i}", f"Item {i}", int(years[i]), int(popularity[i]),
-             f"Item {i} ({years[i]})") for i in range(n_items)))
+        con.executemany("INSERT INTO genres VALUES (?, ?, 'genres')", list(enumerate(genres)))
+        con.execute("INSERT INTO meta VALUES ('info', ?)", (DatasetInfo().to_json(),))
+        con.executemany(
+            "INSERT INTO items (item_id, raw_id, title, display_title, year, popularity, "
+            "description, text, n_ratings) VALUES (?, ?, ?, ?, ?, ?, '', ?, 0)", (
+                (i, str(i), f"Item {i}", f"Item {i}", int(years[i]), int(popularity[i]),
+                 f"Item {i} ({years[i]})") for i in range(n_items)))
         counts = rng.integers(1, 4, n_items)
         item_col = np.repeat(np.arange(n_items), counts)
         genre_col = rng.integers(0, len(genres), item_col.size)
         pairs = np.unique(np.stack([item_col, genre_col], axis=1), axis=0)
         con.executemany("INSERT INTO item_genres VALUES (?, ?)", map(tuple, pairs.tolist()))
+        con.execute(f"PRAGMA user_version = {CATALOG_VERSION}")
         con.commit()
     finally:
         con.close()
