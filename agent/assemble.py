@@ -74,7 +74,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 toolkit.catalog.genres)
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
-            planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos)
+            planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos,
+                                           info=toolkit.catalog.info)
     facts = catalog_facts(toolkit)
     responder = Responder(chat_model if llm_reply else None, extractor.titles_in, facts.nouns)
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,

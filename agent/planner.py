@@ -27,24 +27,25 @@ from rapidfuzz import fuzz
 from convrec.agent.compiler import Grounded
 from convrec.agent.frame import TITLE_SLOTS, RequestFrame, frame_schema
 from convrec.agent.llm.registry import generate_structured
+from convrec.recsys.schema import DatasetInfo
 from convrec.recsys.titles import search_key
 
 log = logging.getLogger(__name__)
 
-SYSTEM_PROMPT = """You turn a film request into a JSON frame for a recommender.
+SYSTEM_PROMPT = """You turn a request for {nouns} into a JSON frame for a recommender.
 Slots (leave a slot empty unless the message says it):
-intent: recommend, info (a question about named films), compare (two named films), explain
-(why films were picked), feedback (only an opinion: "I hated X", "seen it"), help, or chat
-(greeting, thanks, off-topic).
-genres: genres the films must all have; genres_any: any of them will do ("a western or a war
-movie"); exclude_genres: genres to avoid. Genres: {genres}.
+intent: recommend, info (a question about named {nouns}), compare (two named {nouns}),
+explain (why {nouns} were picked), feedback (only an opinion: "I hated X", "seen it"), help,
+or chat (greeting, thanks, off-topic).
+genres: {facets} the {nouns} must all have; genres_any: any of them will do ("a X or a Y");
+exclude_genres: ones to avoid. Values: {genres}.
 year_min, year_max: years asked for ("90s" = 1990-1999, "before 1970" = max 1969);
 exclude_years: [first, last] years not wanted ("not from the 80s" = [1980, 1989]).
-similar_to: films the user liked; exclude_titles: films seen or not wanted; disliked: films
-the user disliked; about: films asked about. query: other wishes in a few words ("heist").
-people: actors or directors named. count: how many films (1-20). quality: true for "top
-rated" / "the best". popularity: popular or obscure. refine: true when the message changes
-the previous request; then write the whole updated request."""
+similar_to: {nouns} the user liked; exclude_titles: {nouns} seen or not wanted; disliked:
+{nouns} the user disliked; about: {nouns} asked about. query: other wishes in a few words.
+people: people named{people}; exclude_people: people not wanted. count: how many (1-20).
+quality: true for "top rated" / "the best". popularity: popular or obscure. refine: true
+when the message changes the previous request; then write the whole updated request."""
 
 # The tuned planner's format (agent/data/planner_adapter): this one line, no demonstrations,
 # and the slot extractor's reading of the message as a draft to check and correct.
@@ -125,10 +126,16 @@ class DemonstrationPlanner:
     checks_draft = False
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str],
-                 picker: DemoPicker | None = None, k: int = 3, max_new_tokens: int = 96):
+                 picker: DemoPicker | None = None, k: int = 3, max_new_tokens: int = 96,
+                 info: DatasetInfo | None = None):
+        """`info`: the dataset's noun, facet names and people roles, for the prompt."""
         self.llm = llm
         self.schema = frame_schema(genres)
-        self.system = SYSTEM_PROMPT.format(genres=", ".join(genres))
+        info = info or DatasetInfo(noun="film")
+        roles = f" ({', '.join(info.roles)})" if info.roles else ""
+        self.system = SYSTEM_PROMPT.format(genres=", ".join(genres), nouns=info.nouns,
+                                           facets=info.facet_label.replace(" or ", "/") + "s",
+                                           people=roles)
         self.picker = picker
         self.k = k
         self.max_new_tokens = max_new_tokens
