@@ -270,6 +270,11 @@ def people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
+def join(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return _join(names)
+
+
 def _join(names: Sequence[str]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -152,6 +152,11 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
         notes.append(answers.people_unknown_text(unknown, facts))
     if grounded.frame.moods and grounded.frame.intent == "recommend":
         notes.append(answers.moods_text(grounded.frame.moods, facts))
+    unknowable = facts.missing(grounded.frame.asks) if grounded.frame.intent == "recommend" \
+        else []
+    if unknowable:
+        notes.append(f"I don't have {answers.join(unknowable)} for these {facts.nouns}, so I "
+                     f"didn't take {'that' if len(unknowable) == 1 else 'those'} into account.")
     return notes
 
 

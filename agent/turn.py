@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
-from convrec.agent.answers import unsearchable_text
+from convrec.agent.answers import join, unsearchable_text
 from convrec.agent.compiler import (
     FACET,
     CompileContext,
@@ -144,9 +144,12 @@ class Turn:
                 use_fallback = True
             feedback, last = result.verdict.problems, frame
         self._drop_violations()
-        if self.final is None or (not self.final.items and self.final.frame.intent ==
-                                  "recommend" and not nothing_to_search(
-                                      self.final.grounded, self.wish_dropped)):
+        empty = self.final is not None and not self.final.items and \
+            self.final.frame.intent == "recommend" and \
+            not nothing_to_search(self.final.grounded, self.wish_dropped)
+        if empty and not self.final.frame.narrow and self._shown_fitting():
+            yield from self._again()
+        elif self.final is None or empty:
             yield from self._relax()
 
     def _plan(self, attempt: int, request: PlanRequest, fallback: bool
@@ -211,6 +214,17 @@ class Turn:
             return
         expected = self._expectations(final.grounded, final.own_reference)
         final.items = [item for item in final.items if not violations(item, expected)]
+
+    def _again(self) -> Iterator[Step]:
+        """Nothing new fits, but items just shown do: show those again, and say so."""
+        attempt = self.parts.max_replans + 1
+        frame = self.final.frame.model_copy(update={"narrow": True})
+        yield PlanningStep(attempt, "fallback", frame.compact(), 0.0)
+        result = yield from self._execute(attempt, frame)
+        yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
+        self.final = result
+        self.given = _with_note(self.given, "Nothing new fits, so here is what I just showed "
+                                            "you that does.")
 
     def _relax(self) -> Iterator[Step]:
         """Nothing fit: drop the softest conditions one at a time until something does."""
@@ -320,11 +334,8 @@ class Turn:
     def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
         notes = self.given.notes
         wanted = final.frame.count or self.given.n
-        if final.frame.intent == "recommend" and 0 < len(final.items) < wanted \
-                and self.given.shown:
-            notes = (*notes, f"(Only {len(final.items)} fit.)" if final.frame.narrow else
-                     f"(Only {len(final.items)} left: I don't repeat what I've already shown "
-                     "you.)")
+        if final.frame.intent == "recommend" and len(final.items) < wanted:
+            notes = (*notes, *self._few_note(final))
         counted = len(final.execution.bus) if final.execution else self.parts.facts.size
         outcome = Outcome(final.frame, final.grounded, final.items,
                           wish_dropped=self.wish_dropped,
@@ -333,6 +344,29 @@ class Turn:
             outcome = self._explanation(outcome)
         return reply_text(outcome, self.given.message, notes,
                           responder or self.parts.responder, self.parts.facts)
+
+    def _few_note(self, final: Attempt) -> list[str]:
+        """Why fewer came than asked: say so, and name the shown items that also fit (they
+        are not repeated) rather than claim there were some."""
+        again = [] if final.frame.narrow else self._shown_fitting()
+        if again:
+            those = "that one" if len(again) == 1 else "those"
+            return [f"({join(again)} also {'fits' if len(again) == 1 else 'fit'}; I showed "
+                    f"you {those} already.)"]
+        if not final.items:
+            return []
+        return [f"(Only {len(final.items)} {'fits' if len(final.items) == 1 else 'fit'}.)"]
+
+    def _shown_fitting(self) -> list[str]:
+        """The items of the last list that meet what the user stated now."""
+        if not self.given.shown:
+            return []
+        expected = Expectations(self.reference.frame)
+        wanted_people = set(self.reference.frame.people)
+        return [item.title for item in (_recommended(i, 0.0)
+                                        for i in self._fetch(self.given.shown))
+                if not violations(item, expected)
+                and wanted_people <= {name for _, name in item.people}]
 
     def _explanation(self, outcome: Outcome) -> Outcome:
         """What the last list was asked for and how it was ranked (the same compiler that

@@ -34,7 +34,8 @@ _MORE = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(re.escape(w) for w in _WORDS i
 _ONE = re.compile(r"\b(?:just|only|pick|give me|gimme|recommend|suggest|show me|need|want)\s+"
                   r"(?:me\s+)?(?:one|1)\b(?!\s*(?:of|more|with|that|which|where|like|day|"
                   r"thing|question))|\ba single\b|\bone (?:\w+ )?(?:movie|film|flick|pick|"
-                  r"recommendation|suggestion)\b(?! (?:of|with|that|which|where))")
+                  r"recommendation|suggestion)\b(?! (?:of|with|that|which|where))|"
+                  r"\banother one\b(?! of)")
 
 
 def _phrase(words: Iterable[str]) -> str:

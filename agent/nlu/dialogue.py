@@ -127,6 +127,29 @@ _GREETING = re.compile(r"^\W*(?:hi|hello|hey|heya|hiya|howdy|yo|sup|good (?:morn
                        r"cheers|merci|gracias|danke)\b")
 
 
+# Wishes about facts no catalog field holds, in a request: "2p games", "under 30 minutes".
+_UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
+    "players": re.compile(r"\b(?:[1-9]|one|two|three|four|five|six|seven|eight)\s*-?\s*(?:p|"
+                          r"players?)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+play)?\b|"
+                          r"\bplayer count\b|\bjust the two of us\b"),
+    "runtime": re.compile(r"\b(?:under|less than|more than|over|at most|max(?:imum)?|about|"
+                          r"around|within|takes?(?: more than| less than)?)?\s*\d+\s*(?:min|"
+                          r"mins|minutes|hours?|hrs?)\b(?:\s+long)?|\bunder an hour\b"),
+}
+
+
+def unknown_wishes(folded: str) -> tuple[list[Fact], list[tuple[int, int]]]:
+    """Facts a request asks for that no catalog field holds, and where they are said."""
+    facts: list[Fact] = []
+    spans: list[tuple[int, int]] = []
+    for fact, pattern in _UNKNOWN_WISHES.items():
+        found = [m.span() for m in pattern.finditer(folded)]
+        if found:
+            facts.append(fact)
+            spans += found
+    return facts, spans
+
+
 def is_help(folded: str) -> bool:
     """"help", "what can you do?", "how does this work", and the same in es/fr/de."""
     return _HELP.search(folded) is not None

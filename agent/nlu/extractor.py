@@ -29,6 +29,7 @@ from convrec.agent.nlu.dialogue import (
     is_feedback,
     is_help,
     is_off_topic,
+    unknown_wishes,
 )
 from convrec.agent.nlu.facets import FacetLexicon
 from convrec.agent.nlu.lexicon import (
@@ -68,6 +69,11 @@ _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
                         r"have you got|you got|got|is there)\s+(?:the (?:game|movie|film|book)"
                         r"\s+)?$")
+# More by the people of the item talked about: "what else did he make?", "more by her"
+_SAME_PEOPLE = re.compile(r"\b(?:what|anything|something) else (?:did|has|have|by) (?:he|she|"
+                          r"they|him|her|them)\b|\bmore (?:by|from) (?:him|her|them|the same "
+                          r"(?:designer|author|director|people|person))\b|\bsame (?:designer|"
+                          r"author|director)\b")
 # Asking for more of the same: "what else u got", "anything else?"
 _MORE = re.compile(r"\b(?:what|anything|something) else\b")
 # Acknowledging an answer: "good to know", "got it", "makes sense".
@@ -123,6 +129,8 @@ class SlotExtractor:
         self.latest_year = catalog.latest_year() or 2000
         self._count = count_patterns(self.facets.plural_words)
         self.people = CatalogPeople(catalog.people, _is_english)
+        self._people_of = {i.display_title: i.names() for i in
+                           catalog.items(catalog.all_ids())} if self.people else {}
         self._years = {r.display_title: r.year for r in catalog.title_rows() if r.year}
         self._vocabulary = (STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS | ITEM_NOUNS
                             | set(self.facets.noun_words))
@@ -169,6 +177,10 @@ class SlotExtractor:
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        if focus and _SAME_PEOPLE.search(folded) and self._people_of.get(focus[0]):
+            frame = frame.model_copy(update={  # "what else did he make?"
+                "people": list(self._people_of[focus[0]]), "exclude_titles": [focus[0]]})
+            previous = None
         if anchor:  # "newer than Catan": the years are relative to that item's
             frame, years = anchored_years(frame, years, *anchor)
         if not mentions and "count" in asked_facts(folded):  # "how many horror films?"
@@ -284,8 +296,9 @@ class SlotExtractor:
         years read, and the titles said to be seen."""
         count, count_spans = find_count(folded, self._count)
         quality, quality_spans = wants_quality(folded)
+        unknowable, unknowable_spans = unknown_wishes(folded)
         work = blank(folded, taken + [(u.start, u.end) for u in unknown]
-                      + count_spans + quality_spans
+                      + count_spans + quality_spans + unknowable_spans
                       + [m.span() for m in _COMPLIMENT.finditer(folded)])
         years = parse_years(work, self.latest_year)
         work = blank(work, years.spans)
@@ -326,6 +339,7 @@ class SlotExtractor:
             people=[n for h in by for n in h.names if n not in unwanted]
             + [p.text for p in people],
             exclude_people=sorted(unwanted), count=count, quality=quality, moods=moods,
+            asks=unknowable,
         )
         if len(any_of) == 1:
             frame.genres.append(any_of[0])

@@ -175,3 +175,27 @@ def test_narrowing_the_list_says_how_many_fit_not_that_nothing_repeats(agent):
 def test_other_languages_name_this_catalogs_facets(agent, message, facet):
     reply, = _ask(agent, message)
     assert reply.items and all(facet in item.genres for item in reply.items), reply.text
+
+
+def test_wishes_the_catalog_cannot_judge_are_said_and_the_rest_answered(agent):
+    reply, = _ask(agent, "a strategy game for two players under 30 minutes")
+    assert "I don't have player counts and running or playing times for these games" in \
+        reply.text
+    assert reply.items and all("Strategy" in item.genres for item in reply.items)
+
+
+def test_more_by_the_same_designer(agent):
+    _, more = _ask(agent, "tell me about Codenames", "what else did he make?")
+    assert more.items and all(("designer", "Vlaada Chvátil") in item.people
+                              and item.title != "Codenames" for item in more.items)
+
+
+def test_when_nothing_new_fits_the_shown_items_that_do_come_back_and_it_says_so(agent):
+    first, again = _ask(agent, "something by Klaus Teuber", "anything else by him?")
+    assert [i.title for i in first.items] == ["Catan"] == [i.title for i in again.items]
+    assert "Nothing new fits" in again.text and "dropped" not in again.text
+
+
+def test_another_one_is_one(agent):
+    _, one = _ask(agent, "party games", "another one please")
+    assert len(one.items) == 1 and "Party" in one.items[0].genres
