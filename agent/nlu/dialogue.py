@@ -109,7 +109,8 @@ FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok 
 REQUEST_CUE = re.compile(r"\?|\b(?:recommend\w*|suggest\w*|show|give|gimme|more|another|else|"
                           r"something|anything|find|other|others|instead|any|some|looking for|"
                           r"want|need|similar|like (?:it|that|this|those|them))\b|"
-                          + ITEM_NOUN + r"\s+(?:like|similar to)\b")
+                          + ITEM_NOUN + r"\s+(?:like|similar to)\b|^\W*(?:more |anything |stuff )?"
+                          r"(?:like|similar to)\b")
 QUESTION_LEAD = re.compile(r"(?:^|[.!?]\s)\W*(?:so |ok |hey |and |but )?(?:what|whats|who|whos|"
                             r"where|when|why|how|can you|could you|will you|would you|tell me|"
                             r"do you|are you|is it|is there|should i|did you)\b")
