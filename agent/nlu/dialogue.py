@@ -9,7 +9,7 @@ and no word of the domain).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from convrec.agent.frame import Fact, RequestFrame
 from convrec.agent.nlu.lexicon import ITEM_NOUN
@@ -149,6 +149,33 @@ def unknown_wishes(folded: str) -> tuple[list[Fact], list[tuple[int, int]]]:
             facts.append(fact)
             spans += found
     return facts, spans
+
+
+_SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compare)\s*,?\s*)"
+                    r"(?P<a>[a-z0-9' &:-]{1,40}?)\s+(?:or|vs\.?|versus|and)\s+"
+                    r"(?P<b>[a-z0-9' &:-]{1,40}?)(?=\s*(?:[,.;!?]|$|\bwhich\b|\bcant\b|"
+                    r"\bcan't\b|\bfor me\b))")
+_LEAD_WORDS = re.compile(r"^(?:is|was|the movie|the film|number|#|between|compare|ok|so)\s+")
+
+
+def compared_sides(folded: str, shown: Sequence[str], title_of: Callable[[str], str]
+                   ) -> list[str]:
+    """The two sides of "X or Y" / "X vs Y" in a comparison: shown items by number ("1 or
+    3"), else `title_of` the words (a catalog title, or the words as written)."""
+    match = _SIDES.search(folded)
+    if match is None:
+        return []
+    first, second = (_LEAD_WORDS.sub("", g.strip()).strip() for g in match.groups())
+    numbered = re.fullmatch(r"(?P<stem>.+?)\s*\d", first)
+    if second.isdigit() and numbered:  # "terminator 1 or 2": the same series
+        second = f"{numbered.group('stem')} {second}"
+    sides = []
+    for side in (first, second):
+        if side.isdigit() and 1 <= int(side) <= len(shown):
+            sides.append(shown[int(side) - 1])
+        elif side:
+            sides.append(title_of(side))
+    return sides
 
 
 def is_help(folded: str) -> bool:

@@ -23,6 +23,7 @@ from convrec.agent.nlu.dialogue import (
     QUESTION_LEAD,
     UNKNOWN_ASKED,
     asked_facts,
+    compared_sides,
     in_domain,
     is_compare,
     is_explain,
@@ -33,7 +34,6 @@ from convrec.agent.nlu.dialogue import (
 )
 from convrec.agent.nlu.facets import FacetLexicon
 from convrec.agent.nlu.lexicon import (
-    CHAT_REQUIRED,
     CHAT_WORDS,
     INFO_PATTERNS,
     ITEM_NOUNS,
@@ -53,6 +53,7 @@ from convrec.agent.nlu.slots import (
     soft_query,
     title_roles,
 )
+from convrec.agent.nlu.smalltalk import is_chat, is_small_talk, praise_spans
 from convrec.agent.nlu.spans import blank, blank_like, merge_mentions, substitute, title_end
 from convrec.agent.nlu.years import (
     THAN,
@@ -74,13 +75,6 @@ _SAME_PEOPLE = re.compile(r"\b(?:what|anything|something) else (?:did|has|have|b
                           r"they|him|her|them)\b|\bmore (?:by|from) (?:him|her|them|the same "
                           r"(?:designer|author|director|people|person))\b|\bsame (?:designer|"
                           r"author|director)\b")
-# Asking for more of the same: "what else u got", "anything else?"
-_MORE = re.compile(r"\b(?:what|anything|something) else\b")
-# Acknowledging an answer: "good to know", "got it", "makes sense".
-_ACKNOWLEDGED = re.compile(r"^\W*(?:ok(?:ay)?[ ,]+|ah[ ,]+|oh[ ,]+)?(?:good to know|got it|"
-                          r"makes sense|interesting|noted|i see|fair enough|that's good to "
-                          r"know|nice to know|understood)\W*$")
-_CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 _NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
                         r"that|something (?:completely|totally|entirely) different|new search|"
                         r"different question|new request|from scratch)\b")
@@ -92,10 +86,6 @@ _REFINE = re.compile(r"\b(?:instead|rather|actually|what about|how about|older|n
 _REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to|"
                       r"actually(?!,? (?:make|also|add|and)\b))\b")
 _WORD = re.compile(r"[a-z0-9']+")
-# Praise for the assistant: chit-chat, and "funnier" in it asks for no comedy.
-_COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |way |just |the |"
-                         r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
-                         r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
 _SEEN_CUES = frozenset({"seen", "watched"})
 # A refinement that asks for other items, not a further condition: "and some westerns too"
 # (the crime films were shown; now westerns, in the same years)
@@ -106,11 +96,6 @@ _NARROW = re.compile(r"\b(?:only|just|keep|nur|solo|solamente|seulement)\b(?:\s+
 # A question about "it" that names no title: about the title last talked about.
 _ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
-_SIDES = re.compile(r"(?:^|[,:;!?]\s*|\b(?:better|best|watch|pick|between|compare)\s*,?\s*)"
-                    r"(?P<a>[a-z0-9' &:-]{1,40}?)\s+(?:or|vs\.?|versus|and)\s+"
-                    r"(?P<b>[a-z0-9' &:-]{1,40}?)(?=\s*(?:[,.;!?]|$|\bwhich\b|\bcant\b|"
-                    r"\bcan't\b|\bfor me\b))")
-_LEAD_WORDS = re.compile(r"^(?:is|was|the movie|the film|number|#|between|compare|ok|so)\s+")
 _CUE_WORDS = frozenset("""movie movies film films flick flicks watch watched seen saw like
 liked love loved please pls plz thanks stuff ones one something anything some any more less
 older newer recent old new good great best top rated popular obscure from before after since
@@ -165,7 +150,7 @@ class SlotExtractor:
                                         [m.end for m in found])
         message, forced = substitute(message, references)
         folded = fold(message)
-        if not forced and (_is_chat(folded) or _ACKNOWLEDGED.match(folded)):
+        if not forced and (is_chat(folded)):
             return RequestFrame(intent="chat")
         # titles are looked for again only where references put titles into the message
         mentions = merge_mentions(forced, self.index.find(message) if references else found)
@@ -193,7 +178,7 @@ class SlotExtractor:
         if is_off_topic(folded, frame) or (CLOSING.search(folded) and not frame.model_copy(
                 update={"query": None}).has_constraints()):
             return RequestFrame(intent="chat")
-        if not frame.has_constraints() and _is_small_talk(folded):
+        if not frame.has_constraints() and is_small_talk(folded):
             return RequestFrame(intent="chat")  # "you rock!", "good to know" after picks
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
@@ -203,7 +188,7 @@ class SlotExtractor:
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
         elif years.not_old and not years.found:
             frame = frame.model_copy(update={"year_min": OLD_YEAR_MAX + 1})
-        if not frame.has_constraints() and _is_small_talk(folded):
+        if not frame.has_constraints() and is_small_talk(folded):
             return RequestFrame(intent="chat")
         return frame
 
@@ -261,22 +246,8 @@ class SlotExtractor:
         return None
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
-        """The two sides of "X or Y" / "X vs Y" in a comparison: catalog titles by exact key,
-        shown items by number ("1 or 3"), else the words as written."""
-        match = _SIDES.search(folded)
-        if match is None:
-            return []
-        first, second = (_LEAD_WORDS.sub("", g.strip()).strip() for g in match.groups())
-        numbered = re.fullmatch(r"(?P<stem>.+?)\s*\d", first)
-        if second.isdigit() and numbered:  # "terminator 1 or 2": the same series
-            second = f"{numbered.group('stem')} {second}"
-        sides = []
-        for side in (first, second):
-            if side.isdigit() and 1 <= int(side) <= len(shown):
-                sides.append(shown[int(side) - 1])
-            elif side:
-                sides.append(self._title_of(side))
-        return sides
+        """The two sides of "X or Y" / "X vs Y" in a comparison (see `compared_sides`)."""
+        return compared_sides(folded, shown, self._title_of)
 
     def _title_of(self, phrase: str) -> str:
         """The catalog title a phrase names on its own ("terminator 1"), else the phrase."""
@@ -299,7 +270,7 @@ class SlotExtractor:
         unknowable, unknowable_spans = unknown_wishes(folded)
         work = blank(folded, taken + [(u.start, u.end) for u in unknown]
                       + count_spans + quality_spans + unknowable_spans
-                      + [m.span() for m in _COMPLIMENT.finditer(folded)])
+                      + praise_spans(folded))
         years = parse_years(work, self.latest_year)
         work = blank(work, years.spans)
         popularity, spans = find_popularity(work, self.facets.shadows)
@@ -412,21 +383,6 @@ def _without_conflicts(frame: RequestFrame) -> RequestFrame:
         "exclude_titles": [t for t in frame.exclude_titles if t not in frame.similar_to],
         "disliked": [t for t in frame.disliked if t not in frame.similar_to],
     })
-
-
-def _is_chat(folded: str) -> bool:
-    words = re.findall(r"[a-z0-9]+", folded.replace("'s", ""))
-    if not words or not set(words) <= CHAT_WORDS or _MORE.search(folded):
-        return False
-    return bool(set(words) & CHAT_REQUIRED) or _CHAT_PHRASE.search(folded) is not None
-
-
-def _is_small_talk(folded: str) -> bool:
-    """A message with no slot, a chit-chat word or praise ("lol", "thanks", "you rock") and
-    no request word."""
-    praise = _COMPLIMENT.search(folded) is not None
-    words = set(re.findall(r"[a-z0-9]+", _COMPLIMENT.sub(" ", folded).replace("'s", "")))
-    return not words & REQUEST_WORDS and (praise or bool(words & CHAT_REQUIRED))
 
 
 def extractor_vocabulary(facets: FacetLexicon) -> Vocabulary:
