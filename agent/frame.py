@@ -26,7 +26,9 @@ Slot conventions (the dev set, the demonstrations and the extractor all follow t
   "until 1980" / "up to 1980" / "1980 or earlier" -> max 1980; "before the 80s" -> max 1979;
   "after the 80s" -> min 1990; "since the 80s" -> min 1980;
   "recent" / "new" / "latest" -> min latest_year - 2 (1996); "old" / "classic" / "oldies"
-  / "golden age" -> max 1969; "not old" -> min 1970.
+  / "golden age" -> max 1969; "not old" -> min 1970. "older" / "newer" beside a liked
+  title ("like Jurassic Park but newer"), "newer than X" / "older than it": relative to that
+  title's year (min 1994); "the last decade" / "the past 5 years": from latest_year - 9 / - 4.
   exclude_years: a range no result may come from ("not from the 90s", "anything but the
   80s" -> [1980, 1989]).
 - similar_to: titles the user liked or wants more like ("like X", "similar to X", "I loved

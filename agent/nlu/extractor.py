@@ -183,7 +183,12 @@ class SlotExtractor:
         if previous is not None and previous.intent == "recommend" and self._refines(
                 said, frame):
             return self._refine(folded, frame, years, previous, shown)
-        if years.relative is not None and not years.found:
+        liked = [y for t in frame.similar_to if (y := self._years.get(t))]
+        if years.relative is not None and not years.found and liked:  # "like X but newer"
+            low, high = (None, liked[0] - 1) if years.relative == "older" else (liked[0] + 1,
+                                                                                 None)
+            frame = frame.model_copy(update={"year_min": low, "year_max": high})
+        elif years.relative is not None and not years.found:
             low, high = shift_years(None, years.relative, self.latest_year)
             frame = frame.model_copy(update={"year_min": low, "year_max": high})
         elif years.not_old and not years.found:

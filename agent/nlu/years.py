@@ -114,6 +114,12 @@ def _decade_start(term: str) -> int:
     return (2000 if value < 20 else 1900) + value
 
 
+_LAST = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(?:(?P<n>\d{1,2}|two|three|four|five|ten|"
+                   r"twenty|few|couple(?:\s+of)?)\s+)?(?P<unit>years|decades?)\b")
+_LAST_SPANS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "twenty": 20, "few": 5,
+               "couple": 3, "couple of": 3}
+
+
 def parse_years(text: str, latest_year: int) -> YearSlots:
     """Year slots of folded `text` (see `convrec.agent.frame` for the rules)."""
     slots = YearSlots()
@@ -131,6 +137,12 @@ def parse_years(text: str, latest_year: int) -> YearSlots:
         (_UNTIL, lambda a, b: (None, a[1])),
         (_SINGLE, lambda a, b: a),
     )
+    for match in _LAST.finditer(work):  # "from the last decade", "the past 5 years"
+        span = _LAST_SPANS.get(match.group("n") or "", None) or int(match.group("n") or 1)
+        years = span * (10 if match.group("unit").startswith("decade") else 1)
+        bounds.append((latest_year - years + 1, None))
+        slots.spans.append(match.span())
+    work = blank(work, slots.spans)
     for pattern, combine in rules:
         for match in pattern.finditer(work):
             terms = [g for g in match.groups() if g]
