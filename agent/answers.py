@@ -5,6 +5,7 @@ only what the catalog holds, and says plainly what it does not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -95,6 +96,26 @@ def help_text(facts: CatalogFacts) -> str:
                  f"{facts.nouns}." if len(unknown) > 1 else
                  f"I don't have {unknown[0]} for these {facts.nouns}.")
     return "\n".join(lines)
+
+
+# Nouns of other kinds of catalog, by kind: "a good movie" asked of a board-game catalog.
+_DOMAINS = {"films": ("movie", "movies", "film", "films", "flick", "flicks"),
+            "books": ("book", "books", "novel", "novels"),
+            "games": ("game", "games", "boardgame", "boardgames", "board game", "board games"),
+            "music": ("song", "songs", "album", "albums", "track", "tracks")}
+
+
+def other_domain(message: str, facts: CatalogFacts) -> str | None:
+    """The kind of item the message asks for when this catalog holds another ("films")."""
+    words = set(re.findall(r"[a-z]+", message.lower()))
+    ours = {facts.noun, facts.nouns}
+    for nouns in _DOMAINS.values():
+        if ours & set(nouns):
+            ours |= set(nouns)
+    if words & ours:
+        return None
+    return next((kind for kind, nouns in _DOMAINS.items()
+                 if words & set(nouns) and not ours & set(nouns)), None)
 
 
 def empty_message_text(facts: CatalogFacts) -> str:

@@ -39,6 +39,9 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
     frame, grounded = outcome.frame, outcome.grounded
     notes = [*notes, *_honesty_notes(grounded, facts)]
     act = frame.intent
+    if act == "recommend" and (other := answers.other_domain(message, facts)):
+        notes.insert(0, f"This catalog has {facts.nouns}, not {other}; here are {facts.nouns} "
+                        "for the rest of what you asked.")
     if act == "help":
         return "\n".join([answers.help_text(facts), *notes])
     if act == "chat":

@@ -199,3 +199,8 @@ def test_when_nothing_new_fits_the_shown_items_that_do_come_back_and_it_says_so(
 def test_another_one_is_one(agent):
     _, one = _ask(agent, "party games", "another one please")
     assert len(one.items) == 1 and "Party" in one.items[0].genres
+
+
+def test_asking_for_another_kind_of_item_is_said(agent):
+    reply, = _ask(agent, "recommend me a good movie")
+    assert "This catalog has games, not films" in reply.text and reply.items
