@@ -55,6 +55,10 @@ _NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |v
 _RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemporary|"
                      r"new(?!\s+(?:york|jersey|orleans|zealand|england|mexico|wave|age|"
                      r"hampshire|delhi))(?!-))\b")
+# "recently" is about the items only after these ("came out recently"); else it is about the
+# user ("I recently enjoyed X", "recently I saw Heat").
+_RELEASED = re.compile(r"\b(?:released|came out|come out|comes out|made|published|out|"
+                       r"produced|premiered)\s+(?:\w+\s+)?$")
 _NEWER = re.compile(r"\b(?:newer|more recent|more modern|later ones|fresher)\b")
 _OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!yr )(?<!yrs )(?<!yr-)(?<!too )(?<!not )"
                   r"\b(?:old(?!\s+(?:man|woman|lady|men|friend|friends|school))|oldies|"
@@ -188,7 +192,9 @@ def _relative(work: str, slots: YearSlots, latest_year: int) -> None:
         return
     if slots.relative is not None:
         return
-    recent, old = list(_RECENT.finditer(work)), list(_OLD.finditer(work))
+    recent = [m for m in _RECENT.finditer(work)
+              if m.group() != "recently" or _RELEASED.search(work[:m.start()])]
+    old = list(_OLD.finditer(work))
     if recent:
         slots.year_min = latest_year - RECENT_SPAN
     elif old:

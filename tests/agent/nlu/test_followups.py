@@ -60,3 +60,11 @@ def test_small_talk_after_picks_keeps_no_request(extractor, message):
 def test_asking_what_else_continues_the_request(extractor):
     frame = _read(extractor, "ok what else u got")
     assert frame.intent == "recommend" and frame.genres == ["Sci-Fi"] and frame.refine
+
+
+@pytest.mark.parametrize("message, year_min", [
+    ("I recently enjoyed Fargo, Heat and Casino. Any comedies?", None),
+    ("recently I saw Heat, something else", None),
+    ("anything released recently?", 1996), ("something recent", 1996)])
+def test_recently_is_about_the_films_only_when_it_says_so(extractor, message, year_min):
+    assert extractor.extract(message).year_min == year_min
