@@ -351,7 +351,7 @@ class SlotExtractor:
             return False
         if _REFINE.search(folded):
             return True
-        return not (frame.genres or frame.similar_to)
+        return not frame.genres  # "something like X would be great" keeps the rest
 
     def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
                 previous: RequestFrame, shown: Sequence[str] = ()) -> RequestFrame:
