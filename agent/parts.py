@@ -29,6 +29,8 @@ class Extractor(Protocol):
     def extract(self, message: str, previous: RequestFrame | None = None,
                 shown: Sequence[str] = (), focus: Sequence[str] = ()) -> RequestFrame: ...
 
+    def open_words(self, message: str) -> tuple[str, ...]: ...
+
 
 AMBIGUOUS_MIN_CONFIDENCE = 0.9
 
@@ -53,7 +55,8 @@ class AgentParts:
         """The one reading of a message a turn makes: the extractor's frame, grounded.
         `shown`/`focus`: the titles last shown and last talked about, for references."""
         frame = self.extractor.extract(message, previous, shown, focus)
-        return Reading(frame, ground(frame, match or self.match_title, self.facts.known_people))
+        return Reading(frame, ground(frame, match or self.match_title, self.facts.known_people),
+                       self.extractor.open_words(message))
 
 
 def catalog_facts(toolkit: Toolkit) -> CatalogFacts:

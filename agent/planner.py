@@ -61,6 +61,12 @@ class Reading:
 
     frame: RequestFrame
     grounded: Grounded
+    open_words: tuple[str, ...] | None = None  # words that may name a title it missed
+
+    @property
+    def complete(self) -> bool:
+        """Every word of the message is accounted for (no title can have been missed)."""
+        return self.open_words == ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,8 @@ class DraftCheckingPlanner:
         return [SystemMessage(system), HumanMessage(_with_feedback(user, request))]
 
     def plan(self, request: PlanRequest) -> RequestFrame:
+        if self.guard and request.reading.complete:
+            return request.reading.frame  # it may only add titles, and none can be missing
         frame = generate_structured(self.llm, self.messages(request), self.schema,
                                     max_new_tokens=self.max_new_tokens)
         frame = RequestFrame.model_validate(frame.model_dump())

@@ -48,7 +48,8 @@ def llm_plan(agent: RecAgent) -> Plan:
             frame = merge_frames(previous, parts.planner.plan(request))
         except ValueError:
             return RequestFrame(intent="chat")  # counted wrong, as an unusable answer is
-        return ground(frame, parts.match_title).frame
+        named = {*frame.people, *frame.exclude_people}  # the sets label names as read
+        return ground(frame, parts.match_title, named).frame
 
     return plan
 

@@ -336,6 +336,18 @@ class SlotExtractor:
             return True
         return not any(w not in self._vocabulary for w in _WORD.findall(work))
 
+    def open_words(self, message: str) -> tuple[str, ...]:
+        """Words of `message` that may name a title the extractor did not find: outside the
+        titles found, unknown to the extractor, and capitalised or no English word. Where
+        there are none, a planner that can only add titles has nothing to add."""
+        folded = fold(message)
+        rest = blank(folded, [(m.start, m.end) for m in self.index.find(message)])
+        return tuple(m.group() for m in _WORD.finditer(rest)
+                     if len(m.group()) >= 3 and not any(c.isdigit() for c in m.group())
+                     and not self._known(m.group())
+                     and (message[m.start():m.start() + 1].isupper()
+                          or not _is_english(m.group())))
+
     def _known(self, word: str) -> bool:
         return word in self._vocabulary or bool(self.facets.find(word, negated_at))
 
