@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
 
 from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
 from convrec.agent.nlu import lexicon
@@ -56,12 +55,11 @@ from convrec.agent.nlu.slots import (
 from convrec.agent.nlu.smalltalk import is_chat, is_small_talk, praise_spans
 from convrec.agent.nlu.spans import blank, blank_like, merge_mentions, substitute, title_end
 from convrec.agent.nlu.years import (
-    THAN,
-    THAN_IT,
     YearSlots,
     anchored_years,
     narrowed_years,
     parse_years,
+    year_anchor,
 )
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.titles import fold, search_key, split_year
@@ -156,7 +154,8 @@ class SlotExtractor:
         mentions = merge_mentions(forced, self.index.find(message) if references else found)
         taken = [(m.start, title_end(folded, m)) for m in mentions]
         unknown = find_unknown_titles(folded, taken, self._explained)
-        anchor = self._anchor(folded, mentions, focus)
+        anchor = year_anchor(folded, [(m.start, m.title) for m in mentions], focus,
+                             self._years)
         item_act = None if anchor else self._item_act(folded, said, found, mentions, unknown,
                                                        shown, focus)
         if item_act is not None:
@@ -236,19 +235,6 @@ class SlotExtractor:
         if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
             return RequestFrame(intent="info", about=titles, asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
-
-    def _anchor(self, folded: str, mentions: Sequence[Mention], focus: Sequence[str]
-                ) -> tuple[str, int, Literal["older", "newer"]] | None:
-        """(title, its year, direction) of "older than X" / "more recent than it"."""
-        leads = [(THAN.search(folded[:m.start]), m.title) for m in mentions]
-        if focus:
-            leads.append((THAN_IT.search(folded), focus[0]))
-        for lead, title in leads:
-            year = self._years.get(title)
-            if lead and year:
-                older = lead.group(1) in ("older", "earlier", "before")
-                return title, year, "older" if older else "newer"
-        return None
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
         """The two sides of "X or Y" / "X vs Y" in a comparison (see `compared_sides`)."""

@@ -8,6 +8,7 @@ them from the soft query.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -240,3 +241,18 @@ def narrowed_years(years: YearSlots, previous: RequestFrame) -> tuple[int | None
             prev_high is None or high <= prev_high):
         return prev_low, high
     return low, high
+
+
+def year_anchor(folded: str, titles_at: Sequence[tuple[int, str]], focus: Sequence[str],
+                year_of: Mapping[str, int]) -> tuple[str, int, Literal["older", "newer"]] | None:
+    """(title, its year, direction) of "older than X" (`titles_at`: where titles start) or
+    "more recent than it" (the first `focus` title)."""
+    leads = [(THAN.search(folded[:start]), title) for start, title in titles_at]
+    if focus:
+        leads.append((THAN_IT.search(folded), focus[0]))
+    for lead, title in leads:
+        year = year_of.get(title)
+        if lead and year:
+            older = lead.group(1) in ("older", "earlier", "before")
+            return title, year, "older" if older else "newer"
+    return None
