@@ -53,7 +53,7 @@ def test_train_command_saves_and_reports_valid_ndcg(scratch_home, capsys):
 @pytest.mark.slow
 def test_bench_recommenders_prints_a_row_per_model(scratch_home, capsys):
     argv = ["--home", str(scratch_home), "bench", "recommenders", "--models", "pop", "als",
-            "--scale-items", "20000"]
+            "--scale-items", "20000", "--stated", "none"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     rows = [line.split()[0] for line in out.splitlines() if line.startswith(("pop ", "als "))]

@@ -99,7 +99,7 @@ def test_picks_feedback_undo_and_an_info_question_in_chromium(app_url: str, brow
     panel = page.locator("#capabilities")  # built from the catalog
     expect(panel).to_contain_text("1,682 films, 1922\u20131998")
     expect(panel).to_contain_text("Sci-Fi")
-    expect(panel).to_contain_text("Not known: cast or crew")
+    expect(panel).to_contain_text("Not known: cast, crew or authors")
     panel.get_by_text("What you can ask").click()  # the agent's own help answer
     expect(panel).to_contain_text("compare two")
     assert page.locator("#backend").count() == 0 or not page.locator("#backend").is_visible()
