@@ -148,6 +148,11 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
     notes = []
     if grounded.unknown_titles:
         notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
+    if grounded.frame.intent == "recommend" and grounded.frame.disliked:
+        notes.append(f"Noted: you didn't like {answers.join(grounded.frame.disliked)}; I "
+                     "won't suggest it again." if len(grounded.frame.disliked) == 1 else
+                     f"Noted: you didn't like {answers.join(grounded.frame.disliked)}; I "
+                     "won't suggest them again.")
     unknown = grounded.unknown_people
     if unknown and not facts.has_people:
         notes.append(answers.people_text(unknown, facts.nouns))

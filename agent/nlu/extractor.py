@@ -94,6 +94,9 @@ _NARROW = re.compile(r"\b(?:only|just|keep|nur|solo|solamente|seulement)\b(?:\s+
 # A question about "it" that names no title: about the title last talked about.
 _ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
+# Asking for more like an item: "like it but better rated" is a request, not a question.
+_LIKE_IT = re.compile(r"\b(?:like|similar to)\s+(?:it|that|this|that one|this one|those|these|"
+                      r"them)\b")
 _CUE_WORDS = frozenset("""movie movies film films flick flicks watch watched seen saw like
 liked love loved please pls plz thanks stuff ones one something anything some any more less
 older newer recent old new good great best top rated popular obscure from before after since
@@ -218,9 +221,10 @@ class SlotExtractor:
         asks = asked_facts(rest)
         if mentions:
             facts = [a for a in asks if a not in ("rating", "count")]
-            question = self._is_question(folded, mentions) or _only_titles_asked(rest) or (
-                bool(asks) and len(folded.split()) <= 12 and not in_domain(rest)) or (
-                bool(facts) and QUESTION_LEAD.search(folded) is not None)
+            question = not _LIKE_IT.search(said) and (
+                self._is_question(folded, mentions) or _only_titles_asked(rest) or (
+                    bool(asks) and len(folded.split()) <= 12 and not in_domain(rest)) or (
+                    bool(facts) and QUESTION_LEAD.search(folded) is not None))
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)

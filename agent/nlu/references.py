@@ -31,7 +31,8 @@ _ORDINAL_BARE = re.compile(rf"(?<![\w#])the\s+(?P<ord>{_ORDINAL})(?=\s*(?:[.,;!?
                            rf"please\b|though\b))")
 # "the first two", "the last two", "both"
 _SEVERAL = re.compile(r"\b(?:the\s+)?(?P<end>first|last)\s+(?P<num>two|three|four|five|2|3|4|5)"
-                      r"(?:\s+(?:ones|movies|films|picks))?\b|\bboth(?: of them)?\b")
+                      r"(?:\s+(?:ones|movies|films|picks))?\b|\bboth(?: of them)?\b"
+                      r"(?!\s+[\w' :!-]+?\s+(?:and|&)\s)")  # not "both Uno and Connect Four"
 # "the middle one"
 _MIDDLE = re.compile(r"\bthe middle(?: one| movie| film| pick)?\b")
 # a message that is only an ordinal: "3rd?", "the second", "#2 pls"

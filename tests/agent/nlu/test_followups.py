@@ -68,3 +68,13 @@ def test_asking_what_else_continues_the_request(extractor):
     ("anything released recently?", 1996), ("something recent", 1996)])
 def test_recently_is_about_the_films_only_when_it_says_so(extractor, message, year_min):
     assert extractor.extract(message).year_min == year_min
+
+
+def test_both_before_named_titles_names_those_titles(extractor):
+    frame = _read(extractor, "I'm sick of both Men in Black and Contact")
+    assert frame.exclude_titles == ["Men in Black", "Contact"]
+
+
+def test_more_like_it_with_a_wish_is_a_request_not_a_question(extractor):
+    frame = extractor.extract("like it but better rated", BEFORE, SHOWN, ["Twelve Monkeys"])
+    assert frame.intent == "recommend" and frame.similar_to == ["Twelve Monkeys"]
