@@ -26,10 +26,9 @@ class Planner(Protocol):
 
 
 class Extractor(Protocol):
-    def extract(self, message: str, previous: RequestFrame | None = None,
-                shown: Sequence[str] = (), focus: Sequence[str] = ()) -> RequestFrame: ...
-
-    def open_words(self, message: str) -> tuple[str, ...]: ...
+    def read(self, message: str, previous: RequestFrame | None = None,
+             shown: Sequence[str] = (), focus: Sequence[str] = ()
+             ) -> tuple[RequestFrame, tuple[str, ...]]: ...
 
 
 AMBIGUOUS_MIN_CONFIDENCE = 0.9
@@ -54,9 +53,9 @@ class AgentParts:
              focus: Sequence[str] = ()) -> Reading:
         """The one reading of a message a turn makes: the extractor's frame, grounded.
         `shown`/`focus`: the titles last shown and last talked about, for references."""
-        frame = self.extractor.extract(message, previous, shown, focus)
+        frame, open_words = self.extractor.read(message, previous, shown, focus)
         return Reading(frame, ground(frame, match or self.match_title, self.facts.known_people),
-                       self.extractor.open_words(message))
+                       open_words)
 
 
 def catalog_facts(toolkit: Toolkit) -> CatalogFacts:

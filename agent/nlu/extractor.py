@@ -109,15 +109,15 @@ class SlotExtractor:
     def __init__(self, catalog: Catalog):
         self.genres: tuple[str, ...] = catalog.genres
         self.facets = FacetLexicon.from_catalog(self.genres, catalog.info)
-        self.index = MentionFinder(((r.title, r.display_title, r.popularity)
-                                    for r in catalog.title_rows()),
+        rows = catalog.title_rows()
+        self.index = MentionFinder(((r.title, r.display_title, r.popularity) for r in rows),
                                    unlistable=frozenset(self.facets.phrases))
         self.latest_year = catalog.latest_year() or 2000
         self._count = count_patterns(self.facets.plural_words)
         self.people = CatalogPeople(catalog.people, _is_english)
         self._people_of = {i.display_title: i.names() for i in
                            catalog.items(catalog.all_ids())} if self.people else {}
-        self._years = {r.display_title: r.year for r in catalog.title_rows() if r.year}
+        self._years = {r.display_title: r.year for r in rows if r.year}
         self._vocabulary = (STOPWORDS | REQUEST_WORDS | CHAT_WORDS | _CUE_WORDS | ITEM_NOUNS
                             | set(self.facets.noun_words))
         self.words = extractor_vocabulary(self.facets)
@@ -138,8 +138,21 @@ class SlotExtractor:
         last talked about; references ("the second one", "it") name them, and follow-ups
         ("which is better?", "and Fargo?") ask about them.
         """
-        original = fold(message)
+        return self.read(message, previous, shown, focus)[0]
+
+    def read(self, message: str, previous: RequestFrame | None = None,
+             shown: Sequence[str] = (), focus: Sequence[str] = ()
+             ) -> tuple[RequestFrame, tuple[str, ...]]:
+        """The frame (see `extract`) and the open words of `message` (see `_open_words`),
+        from one search for titles."""
         found = self.index.find(message)
+        return self._extract(message, found, previous, shown, focus), \
+            self._open_words(message, found)
+
+    def _extract(self, message: str, found: Sequence[Mention],
+                 previous: RequestFrame | None, shown: Sequence[str],
+                 focus: Sequence[str]) -> RequestFrame:
+        original = fold(message)
         normalised = normalise(message, self.words, [(m.start, m.end) for m in found]).text
         if normalised != message:
             message, found = normalised, self.index.find(normalised)
@@ -326,12 +339,11 @@ class SlotExtractor:
             return True
         return not any(w not in self._vocabulary for w in _WORD.findall(work))
 
-    def open_words(self, message: str) -> tuple[str, ...]:
+    def _open_words(self, message: str, found: Sequence[Mention]) -> tuple[str, ...]:
         """Words of `message` that may name a title the extractor did not find: outside the
-        titles found, unknown to the extractor, and capitalised or no English word. Where
+        titles `found`, unknown to the extractor, and capitalised or no English word. Where
         there are none, a planner that can only add titles has nothing to add."""
-        folded = fold(message)
-        rest = blank(folded, [(m.start, m.end) for m in self.index.find(message)])
+        rest = blank(fold(message), [(m.start, m.end) for m in found])
         return tuple(m.group() for m in _WORD.finditer(rest)
                      if len(m.group()) >= 3 and not any(c.isdigit() for c in m.group())
                      and not self._known(m.group())
