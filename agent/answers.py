@@ -42,9 +42,14 @@ class CatalogFacts:
     kinds: Mapping[str, str] = field(default_factory=dict)  # facet value -> "genre", "mechanic"
     known_people: frozenset[str] = frozenset()  # every name of the people columns
 
+    @property
+    def facet_word(self) -> str:
+        """The first kind of facet, for examples: "genre", "category"."""
+        return self.facet_label.split(" or ")[0]
+
     def kind_of(self, value: str) -> str:
         """What one facet value is called: "the mechanic Worker Placement"."""
-        return self.kinds.get(value) or _first(self.facet_label)
+        return self.kinds.get(value) or self.facet_word
 
     @property
     def has_people(self) -> bool:
@@ -80,7 +85,7 @@ def help_text(facts: CatalogFacts) -> str:
            f"like {facts.nouns} you name (\"{like}\") or ones I showed (\"more like "
            "the second one\")"]
     if facts.has_people:
-        can.insert(2, f"by {_join(list(facts.roles))} (\"by <name>\")")
+        can.insert(2, f"by {join(list(facts.roles))} (\"by <name>\")")
     if facts.has_ratings:
         can.append("the top rated ones")
     known = ["year", facts.facet_labels] + list(facts.roles)
@@ -119,7 +124,7 @@ def other_domain(message: str, facts: CatalogFacts) -> str | None:
 
 
 def empty_message_text(facts: CatalogFacts) -> str:
-    return (f"Tell me what you would like: a {_first(facts.facet_label)}, a decade, or a "
+    return (f"Tell me what you would like: a {facts.facet_word}, a decade, or a "
             f"{facts.noun} you loved.")
 
 
@@ -128,28 +133,32 @@ def chat_text(message: str, facts: CatalogFacts) -> str:
     if words & _THANKS_WORDS:
         return "You're welcome! Ask for more whenever you like."
     if words & _GREETING_WORDS:
-        return (f"Hello! Tell me what you feel like: a {facts.facet_label.split(' or ')[0]}, a "
+        return (f"Hello! Tell me what you feel like: a {facts.facet_word}, a "
                 f"decade, or a {facts.noun} you loved.")
     if "?" in message or message.lower().split()[:1] in (["what"], ["who"], ["how"], ["why"],
                                                         ["when"], ["where"], ["can"]):
         return (f"I can only help with {facts.nouns} from this catalog, so I can't answer "
-                f"that. Ask me for a {_first(facts.facet_label)}, a decade, or {facts.nouns} "
+                f"that. Ask me for a {facts.facet_word}, a decade, or {facts.nouns} "
                 "like one you loved.")
-    return (f"Tell me what you'd like next: a {_first(facts.facet_label)}, a decade, more "
+    return (f"Tell me what you'd like next: a {facts.facet_word}, a decade, more "
             f"{facts.nouns} like one you loved, or \"help\" to see what I can do.")
 
 
 def feedback_text(liked: Sequence[str], disliked: Sequence[str], seen: Sequence[str]) -> str:
     parts = []
     if liked:
-        parts.append(f"Noted: you liked {_join(liked)}; I'll pick more along those lines.")
+        parts.append(f"Noted: you liked {join(liked)}; I'll pick more along those lines.")
     if disliked:
-        parts.append(f"Noted: you didn't like {_join(disliked)}; I won't suggest "
-                     f"{'it' if len(disliked) == 1 else 'them'} again.")
+        parts.append(disliked_text(disliked))
     if seen:
-        parts.append(f"Noted: you've seen {_join(seen)}; I won't suggest "
+        parts.append(f"Noted: you've seen {join(seen)}; I won't suggest "
                      f"{'it' if len(seen) == 1 else 'them'} again.")
     return " ".join(parts) + " Say \"more like it\" or ask for something new."
+
+
+def disliked_text(disliked: Sequence[str]) -> str:
+    return (f"Noted: you didn't like {join(disliked)}; I won't suggest "
+            f"{'it' if len(disliked) == 1 else 'them'} again.")
 
 
 def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
@@ -164,7 +173,7 @@ def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
         known = ["year", facts.facet_labels, *facts.roles] + (
             ["description"] if facts.has_descriptions else []) + (
             ["ratings"] if facts.has_ratings else [])
-        lines.append(f"I don't have {_join(missing)} data in this catalog, only each "
+        lines.append(f"I don't have {join(missing)} data in this catalog, only each "
                      f"{facts.noun}'s {', '.join(known)} and how many people rated it.")
     return "\n".join(lines)
 
@@ -211,7 +220,7 @@ def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
 
 
 def explain_text(items: Sequence[str], wanted: str, ranking: str) -> str:
-    subject = _join(items) if items else "those"
+    subject = join(items) if items else "those"
     because = f"they fit what you asked for ({wanted})" if wanted else \
         "you gave no conditions"
     if len(items) == 1:
@@ -220,7 +229,7 @@ def explain_text(items: Sequence[str], wanted: str, ranking: str) -> str:
 
 
 def not_found_text(titles: Sequence[str], noun: str) -> str:
-    quoted = _join([f"'{t}'" for t in titles])
+    quoted = join([f"'{t}'" for t in titles])
     return f"I couldn't find {quoted} in this catalog of {noun}s."
 
 
@@ -237,23 +246,23 @@ def unsearchable_text(query: str, facts: CatalogFacts, maybe_person: bool = Fals
 def moods_text(moods: Sequence[str], facts: CatalogFacts) -> str:
     fields = f"titles, years, {facts.facet_labels}" + (" and ratings" if facts.has_ratings
                                                        else "")
-    return (f"I can't tell mood or content ({_join([repr(m) for m in moods])}) from this "
+    return (f"I can't tell mood or content ({join([repr(m) for m in moods])}) from this "
             f"catalog's {fields}, so I didn't take it into account.")
 
 
 def people_text(people: Sequence[str], nouns: str) -> str:
     return (f"I don't have cast, crew or author data for these {nouns}, so I can't pick by "
-            f"{_join(people)}.")
+            f"{join(people)}.")
 
 
 def people_unknown_text(people: Sequence[str], facts: CatalogFacts) -> str:
     """Names asked for that none of the catalog's people columns hold."""
-    return (f"I couldn't find {_join(people)} among the {_join(list(facts.roles))}s of these "
+    return (f"I couldn't find {join(people)} among the {join(list(facts.roles))}s of these "
             f"{facts.nouns}, so I left {'it' if len(people) == 1 else 'them'} out.")
 
 
 def _facts_line(item: RecommendedItem, facts: CatalogFacts) -> str:
-    genres = ", ".join(item.genres) or f"no listed {_first(facts.facet_label)}"
+    genres = ", ".join(item.genres) or f"no listed {facts.facet_word}"
     year = f"from {item.year}" if item.year else "of unknown year"
     by = "; " + "; ".join(f"{role}: {', '.join(names)}" for role, names in _by_role(item)) \
         if item.people else ""
@@ -271,7 +280,7 @@ def _ends(items: Sequence[RecommendedItem], pick, which: str) -> str:
     year = pick(i.year for i in items)
     named = [i.title for i in items if i.year == year]
     verb = "is" if len(named) == 1 else "are"
-    text = f"the {which} {verb} {_join(named)} ({year})"
+    text = f"the {which} {verb} {join(named)} ({year})"
     return text[0].upper() + text[1:] if which == "newest" else text
 
 
@@ -282,10 +291,6 @@ def _by_role(item: RecommendedItem) -> list[tuple[str, list[str]]]:
     return list(roles.items())
 
 
-def _first(label: str) -> str:
-    return label.split(" or ")[0]
-
-
 def people(count: int) -> str:
     """ "1 person", "12 people"."""
     return "1 person" if count == 1 else f"{count} people"
@@ -293,9 +298,5 @@ def people(count: int) -> str:
 
 def join(names: Sequence[str]) -> str:
     """"A", "A and B", "A, B and C"."""
-    return _join(names)
-
-
-def _join(names: Sequence[str]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

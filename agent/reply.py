@@ -70,9 +70,8 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
         return "\n".join([*notes, answers.explain_text(outcome.explained,
                                                        *outcome.explanation)])
     if not outcome.items and nothing_to_search(grounded, outcome.wish_dropped):
-        label = facts.facet_label.split(" or ")[0]
-        return "\n".join([*notes, f"Tell me a {label}, a decade or another {facts.noun} you "
-                                  "like, and I'll find something."])
+        return "\n".join([*notes, f"Tell me a {facts.facet_word}, a decade or another "
+                                  f"{facts.noun} you like, and I'll find something."])
     return responder.recommend(message, grounded.frame, outcome.items, notes)
 
 
@@ -149,10 +148,7 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
     if grounded.unknown_titles:
         notes.append(answers.not_found_text(grounded.unknown_titles, facts.noun))
     if grounded.frame.intent == "recommend" and grounded.frame.disliked:
-        notes.append(f"Noted: you didn't like {answers.join(grounded.frame.disliked)}; I "
-                     "won't suggest it again." if len(grounded.frame.disliked) == 1 else
-                     f"Noted: you didn't like {answers.join(grounded.frame.disliked)}; I "
-                     "won't suggest them again.")
+        notes.append(answers.disliked_text(grounded.frame.disliked))
     unknown = grounded.unknown_people
     if unknown and not facts.has_people:
         notes.append(answers.people_text(unknown, facts.nouns))

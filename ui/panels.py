@@ -126,6 +126,6 @@ def capabilities_markdown(facts: CatalogFacts) -> str:
 def placeholder(facts: CatalogFacts) -> str:
     """What the empty chat says to a new user."""
     years = f" from {facts.year_min}\u2013{facts.year_max}" if facts.year_min else ""
-    facet = facts.facet_label.split(" or ")[0]
+    facet = facts.facet_word
     return (f"**Ask me for {facts.nouns}**: a {facet}, a decade, or one you liked.\n\n"
             f"{facts.size:,} {facts.nouns}{years}. See *What I can do here* for more.")
