@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from pydantic import ValidationError
@@ -147,7 +148,7 @@ class Turn:
         empty = self.final is not None and not self.final.items and \
             self.final.frame.intent == "recommend" and \
             not nothing_to_search(self.final.grounded, self.wish_dropped)
-        if empty and not self.final.frame.narrow and self._shown_fitting():
+        if empty and not self.final.frame.narrow and self.shown_fitting:
             yield from self._again()
         elif self.final is None or empty:
             yield from self._relax()
@@ -348,7 +349,7 @@ class Turn:
     def _few_note(self, final: Attempt) -> list[str]:
         """Why fewer came than asked: say so, and name the shown items that also fit (they
         are not repeated) rather than claim there were some."""
-        again = [] if final.frame.narrow else self._shown_fitting()
+        again = [] if final.frame.narrow else self.shown_fitting
         if again:
             those = "that one" if len(again) == 1 else "those"
             return [f"({join(again)} also {'fits' if len(again) == 1 else 'fit'}; I showed "
@@ -357,8 +358,9 @@ class Turn:
             return []
         return [f"(Only {len(final.items)} {'fits' if len(final.items) == 1 else 'fit'}.)"]
 
-    def _shown_fitting(self) -> list[str]:
-        """The items of the last list that meet what the user stated now."""
+    @cached_property
+    def shown_fitting(self) -> list[str]:
+        """The items of the last list that meet what the user stated now (read once)."""
         if not self.given.shown:
             return []
         expected = Expectations(self.reference.frame)
