@@ -93,6 +93,9 @@ def value_forms(value: str) -> set[str]:
     return {re.sub(r"\s+", " ", f).strip() for f in forms if len(f) >= 2}
 
 
+_NOT_FACET = phrase_regex(NOT_GENRE)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A recognised facet phrase: span, the facet value, and whether it is negated."""
@@ -163,7 +166,7 @@ class FacetLexicon:
     def find(self, text: str, negated_at) -> list[Hit]:
         """Facet mentions in folded `text` (phrases, hints, child ages, then near-typos of
         single words); `negated_at(text, start)` says whether one is negated."""
-        text = phrase_regex(NOT_GENRE).sub(lambda m: " " * len(m.group()), text)
+        text = _NOT_FACET.sub(lambda m: " " * len(m.group()), text)
         hits = [Hit(m.start(), m.end(), value, negated_at(text, m.start()))
                 for m in self._regex.finditer(text) for value in self.phrases[m.group(1)]]
         hits += [Hit(m.start(), m.end(), self.hints[m.group(1)],
