@@ -8,7 +8,7 @@ from pathlib import Path
 from convrec.agent.core import RecAgent
 from convrec.agent.llm.adapter import dataset_adapter
 from convrec.agent.llm.embedded import llm_cache_dir
-from convrec.agent.llm.registry import default_home, get_chat_model
+from convrec.agent.llm.registry import default_home, get_chat_model, token_counter
 from convrec.agent.nlu.extractor import SlotExtractor
 from convrec.agent.parts import AgentParts, catalog_facts, popularity_bands, title_matcher
 from convrec.agent.planner import (
@@ -75,7 +75,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
             planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos,
-                                           info=toolkit.catalog.info)
+                                           info=toolkit.catalog.info,
+                                           counter=token_counter(chat_model))
     facts = catalog_facts(toolkit)
     responder = Responder(chat_model if llm_reply else None, extractor.titles_in, facts.nouns)
     parts = AgentParts(toolkit, extractor, planner, fallback, responder,

@@ -145,7 +145,8 @@ class RecAgent:
         return TurnInput(text, previous, excluded, sequence,
                          tuple(profile.expectations.exclude_genres), n, tuple(notes),
                          shown=state.last_shown, focus=_focus(state),
-                         disliked=tuple(profile.disliked))
+                         disliked=tuple(profile.disliked), recent=state.recent,
+                         earlier=max(0, state.turns - len(state.recent)))
 
     def _remember(self, opened: OpenTurn, turn: Turn, message: str, reply: ReplyStep
                   ) -> ReplyStep:

@@ -27,6 +27,8 @@ from rapidfuzz import fuzz
 from convrec.agent.compiler import Grounded
 from convrec.agent.frame import TITLE_SLOTS, RequestFrame, frame_schema
 from convrec.agent.llm.registry import generate_structured
+from convrec.memory.history import ConversationHistory, Turn
+from convrec.memory.tokens import TokenCounter
 from convrec.recsys.schema import DatasetInfo
 from convrec.recsys.titles import search_key
 
@@ -78,6 +80,8 @@ class PlanRequest:
     previous: RequestFrame | None = None
     feedback: tuple[str, ...] = ()
     last_plan: RequestFrame | None = None
+    history: tuple[Turn, ...] = ()  # the session's last stored turns, oldest first
+    earlier: int = 0  # the session's turns before those (not stored)
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,17 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
 
+HISTORY_TOKENS = 600  # the conversation so far, in the demonstration planner's prompt
+
+
 class DemonstrationPlanner:
     """An LLM that writes the frame after the k demonstrations most similar to the message;
-    it takes the critic's advice on a re-plan."""
+    it takes the critic's advice on a re-plan.
+
+    With a `counter` (the model's own tokenizer, or tiktoken for hosted models) it also sees
+    the conversation so far, trimmed to `history_tokens` by `ConversationHistory` (oldest
+    turns dropped first, with a one-line summary of what they asked).
+    """
 
     source = "llm"
     accepts_feedback = True
@@ -133,7 +145,8 @@ class DemonstrationPlanner:
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str],
                  picker: DemoPicker | None = None, k: int = 3, max_new_tokens: int = 96,
-                 info: DatasetInfo | None = None):
+                 info: DatasetInfo | None = None, counter: TokenCounter | None = None,
+                 history_tokens: int = HISTORY_TOKENS):
         """`info`: the dataset's noun, facet names and people roles, for the prompt."""
         self.llm = llm
         self.schema = frame_schema(genres)
@@ -145,15 +158,28 @@ class DemonstrationPlanner:
         self.picker = picker
         self.k = k
         self.max_new_tokens = max_new_tokens
+        self.counter = counter
+        self.history_tokens = history_tokens
 
     def messages(self, request: PlanRequest) -> list[BaseMessage]:
         messages: list[BaseMessage] = [SystemMessage(self.system)]
         for demo in self.picker.pick(request.message, self.k) if self.picker else []:
             messages.append(HumanMessage(_user_text(demo.message, demo.previous)))
             messages.append(AIMessage(_frame_json(demo.frame)))
-        messages.append(HumanMessage(_with_feedback(
+        messages.append(HumanMessage(self.conversation(request) + _with_feedback(
             _user_text(request.message, request.previous), request)))
         return messages
+
+    def conversation(self, request: PlanRequest) -> str:
+        """The conversation so far within the token budget, as text before the message."""
+        if self.counter is None or not request.history:
+            return ""
+        history = ConversationHistory.from_turns(self.counter, request.history,
+                                                 request.earlier, self.history_tokens)
+        lines = [history.summary] if history.summary else []
+        for turn in history.turns:
+            lines += [f"User: {turn.user}", f"Assistant: {turn.assistant}"]
+        return "Conversation so far:\n" + "\n".join(lines) + "\n\n"
 
     def plan(self, request: PlanRequest) -> RequestFrame:
         frame = generate_structured(self.llm, self.messages(request), self.schema,

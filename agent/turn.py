@@ -44,6 +44,7 @@ from convrec.agent.trace import (
     Step,
     ToolStep,
 )
+from convrec.memory.history import Turn as HistoryTurn
 from convrec.recsys.catalog import CatalogItem
 from convrec.tools import names
 
@@ -70,6 +71,8 @@ class TurnInput:
     shown: Sequence[int] = ()  # the list last shown, in order ("the second one")
     focus: Sequence[str] = ()  # the titles last talked about ("it", "which is better?")
     disliked: Sequence[int] = ()  # the profile's disliked items, oldest first
+    recent: Sequence[HistoryTurn] = ()  # the session's last stored turns, oldest first
+    earlier: int = 0  # the session's turns before `recent`
 
 
 @dataclass
@@ -122,7 +125,8 @@ class Turn:
         for attempt in range(parts.max_replans + 2):
             fallback = use_fallback or attempt == parts.max_replans + 1 \
                 or time.monotonic() > self.deadline
-            request = PlanRequest(given.message, self.reading, given.previous, feedback, last)
+            request = PlanRequest(given.message, self.reading, given.previous, feedback, last,
+                                  tuple(given.recent), given.earlier)
             frame, step = self._plan(attempt, request, fallback)
             yield step
             if frame is None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 # An unknown spec raises UnknownModelError, a ValueError (not an LLMError): every caller that
 # handles a bad LLM spec catches ValueError. default_home is re-exported for agent.assemble.
+from convrec.memory.tokens import HFTokenizerCounter, TiktokenCounter, TokenCounter
 from convrec.recsys.errors import UnknownModelError
 from convrec.recsys.home import default_home as default_home
 
@@ -135,6 +136,13 @@ def get_chat_model(spec: str, **options: Any) -> BaseChatModel:
 def supports_constrained_decoding(model: BaseChatModel) -> bool:
     """True when `model` decodes under a JSON schema itself (always-valid structured output)."""
     return bool(getattr(model, "supports_constrained_decoding", False))
+
+
+def token_counter(model: BaseChatModel) -> TokenCounter:
+    """Counts tokens as `model` does: a local model's own tokenizer, else tiktoken's
+    cl100k_base (OpenAI's; near enough for other hosted models' prompt budgets)."""
+    tokenizer = getattr(getattr(model, "engine", None), "tokenizer", None)
+    return HFTokenizerCounter(tokenizer) if tokenizer is not None else TiktokenCounter()
 
 
 def generate_structured(model: BaseChatModel, messages: LanguageModelInput, schema: type[T],
