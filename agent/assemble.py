@@ -37,6 +37,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
                 demos: int = 3, llm_reply: bool | None = None, deadline_seconds: float = 30.0,
                 chroma_host: str | None = None, chroma_port: int = 8000,
                 profiles_path: Path | str | None = None, planner_adapter: str = "default",
+                planner_guard: bool = True,
                 store: Store | Path | str | None = None, **llm_options) -> RecAgent:
     """Assemble the agent. `llm="deterministic"` plans with the slot extractor alone.
 
@@ -48,6 +49,8 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
     from its own short prompt with no demonstrations; "none" plans with the untuned model and
     `demos` demonstrations. Only the planner gets the adapter: the tuned model writes frames
     and nothing else, so an LLM-written reply uses the untuned model;
+    planner_guard: with the tuned planner, keep the slot extractor's draft where the model is
+    not to be trusted (the default); False takes the model's frame as it is (the model alone);
     llm_reply: let the LLM write the reply's one-sentence intro (else a template). Off by
     default for the embedded 135M model, whose sentences often named films that were not
     in the results (the guard then discards them) and read poorly.
@@ -71,7 +74,7 @@ def build_agent(home: Path | str | None = None, llm: str = "embedded",
         if tuned:
             planner = DraftCheckingPlanner(
                 get_chat_model(llm, adapter=planner_adapter, **llm_options),
-                toolkit.catalog.genres)
+                toolkit.catalog.genres, guard=planner_guard)
         else:
             picker = DemoPicker(load_demos(), toolkit.embedder.encode) if demos > 0 else None
             planner = DemonstrationPlanner(chat_model, toolkit.catalog.genres, picker, k=demos,

@@ -136,10 +136,13 @@ def run_set(agent: RecAgent, name: str, cases: Sequence[TalkCase], facts: Facts)
     return SetResult(name, [run_case(agent, case, facts) for case in cases])
 
 
-def run(home: Path, dataset: str, llm: str, sets: Sequence[str],
+def run(home: Path, dataset: str, agent_options: dict[str, Any] | str, sets: Sequence[str],
         categories: Sequence[str] | None = None, limit: int | None = None,
         progress: Callable[[str], None] = lambda note: None) -> list[SetResult]:
-    """Load and validate every set, build one agent (sessions in a throwaway store), run."""
+    """Load and validate every set, build one agent (sessions in a throwaway store), run.
+
+    agent_options: `build_agent` keyword arguments (e.g. {"llm": "embedded"}), or an LLM spec.
+    """
     from convrec.agent.assemble import build_agent
     from convrec.recsys.fetch import open_catalog
 
@@ -151,8 +154,9 @@ def run(home: Path, dataset: str, llm: str, sets: Sequence[str],
     finally:
         catalog.close()
     with tempfile.TemporaryDirectory(prefix="convrec-talk-") as folder:
-        agent = build_agent(home, llm=llm, dataset=dataset,
-                            store=Path(folder) / "sessions.sqlite")
+        options = {"llm": agent_options} if isinstance(agent_options, str) else agent_options
+        agent = build_agent(home, dataset=dataset, store=Path(folder) / "sessions.sqlite",
+                            **options)
         try:
             facts = Facts.for_agent(agent, home, dataset)
             results = []

@@ -23,19 +23,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _register_planner(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser(
-        "planner", help="frame accuracy (per slot, all slots) on the labeled planner sets")
-    parser.add_argument("--planner", default="deterministic",
-                        help="deterministic (the slot extractor), or an LLM spec such as "
-                             "embedded or openai:<model> (default: deterministic)")
+        "planner", help="frame accuracy (per slot, all slots) on the labeled planner sets: "
+                        "extractor, embedded model alone, combined, and any --llm")
+    parser.add_argument("--planners", nargs="+", metavar="NAME",
+                        help="columns: extractor (the slot extractor), model (the tuned "
+                             "embedded model's frame, unguarded), combined (the default "
+                             "embedded planner) (default: all three)")
+    parser.add_argument("--llm", help="also this LLM spec, e.g. openai:<model>")
+    parser.add_argument("--planner", help="only this planner: deterministic, embedded or an "
+                                          "LLM spec (same as --planners/--llm with one column)")
     parser.add_argument("--loop", action="store_true",
                         help="with an LLM: score the frame the agent executes after its "
                              "critic, re-plans and fallback, not the LLM's first answer")
     parser.add_argument("--planner-adapter", default="default", metavar="ADAPTER",
-                        help="with --planner embedded: the planner LoRA adapter, default (the "
+                        help="with the embedded model: the planner LoRA adapter, default (the "
                              "shipped one), none (the untuned model with demonstrations) or a "
                              "folder")
     parser.add_argument("--sets", nargs="+", default=["dev", "tune", "test", "test2"],
-                        help="labeled sets: dev, tune, test, test2 (default: all)")
+                        help="labeled sets: dev, tune, test, test2 or a path (default: the "
+                             "first four)")
     parser.add_argument("--limit", type=int, help="only the first N requests of each set")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
                         help="also print the first N wrong frames")
@@ -43,26 +49,43 @@ def _register_planner(actions: argparse._SubParsersAction) -> None:
 
 
 def _planner(args: argparse.Namespace, settings: Settings) -> int:
-    from convrec.eval import planner_bench
+    from convrec.eval import planner_bench, variants
 
-    plan, counts = _planner_function(args, settings)
-    for name in args.sets:
-        if planner_bench.has_labeled_set(name):
-            examples = planner_bench.load_labeled(name)[: args.limit]
-            result = planner_bench.run_bench(plan, examples, name)
+    columns = _planner_columns(args)
+    examples = {name: planner_bench.load_labeled(name)[: args.limit] for name in args.sets}
+    cells: dict[str, dict[str, str]] = {name: {} for name in examples}
+    for column in columns:
+        plan, counts = _planner_function(args, settings, column)
+        for name, labeled in examples.items():
+            result = planner_bench.run_bench(plan, labeled, name)
+            print(f"[{column.label}]")
             print(planner_bench.report(result, args.failures))
+            cells[name][column.name] = (f"{result.score.all_slots:6.1%} "
+                                        f"{result.p50_ms / 1000:5.2f}s")
             if counts is not None:
                 print(counts.line())
                 counts.__init__()
+    print(variants.summary_table("== all slots right, and plan p50 per message", cells,
+                                 columns))
     mode = " (agent loop)" if args.loop else ""
-    if args.planner == "embedded":
-        mode += f"; adapter {args.planner_adapter}"
-    print(f"planner: {args.planner}{mode}; latency is wall clock on this machine as it is now")
+    print(f"adapter {args.planner_adapter}{mode}; latency is wall clock on this machine as "
+          "it is now")
     return 0
 
 
-def _planner_function(args: argparse.Namespace, settings: Settings):
-    if args.planner == "deterministic":
+def _planner_columns(args: argparse.Namespace):
+    from convrec.eval import variants
+
+    if args.planner:
+        if args.planners or args.llm:
+            raise ValueError("give --planner alone, or --planners/--llm")
+        alias = variants.ALIASES.get(args.planner)
+        return variants.choose([alias], None) if alias else variants.choose([], args.planner)
+    return variants.choose(args.planners, args.llm)
+
+
+def _planner_function(args: argparse.Namespace, settings: Settings, column):
+    if column.llm == "deterministic":
         from convrec.agent.nlu.extractor import SlotExtractor
         from convrec.recsys.fetch import open_catalog
 
@@ -71,9 +94,9 @@ def _planner_function(args: argparse.Namespace, settings: Settings):
     from convrec.agent.assemble import build_agent
     from convrec.eval import agent_bench
 
-    agent = build_agent(settings.home, llm=args.planner, dataset=settings.dataset,
+    agent = build_agent(settings.home, dataset=settings.dataset,
                         profiles_path=settings.home / "bench-profiles.sqlite",
-                        planner_adapter=args.planner_adapter)
+                        planner_adapter=args.planner_adapter, **column.agent_options())
     if args.loop:
         counts = agent_bench.LoopCounts()
         return agent_bench.loop_plan(agent, counts), counts
@@ -215,12 +238,17 @@ def _tools(args: argparse.Namespace, settings: Settings) -> int:
 
 def _register_talk(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser(
-        "talk", help="labeled multi-turn conversations: share of cases right per category")
+        "talk", help="labeled multi-turn conversations: share of cases right per category; "
+                     "extractor, embedded model alone, combined, and any --llm")
     parser.add_argument("--sets", nargs="+", metavar="SET",
                         help="dev, test, or a path to a .jsonl file (default: dev and test, "
                              "those that exist)")
-    parser.add_argument("--llm", help="LLM spec, or deterministic for none (default: "
-                                      "settings, i.e. embedded)")
+    parser.add_argument("--planners", nargs="+", metavar="NAME",
+                        help="columns: extractor, model (the tuned embedded model unguarded), "
+                             "combined (the default agent) (default: all three; with --llm "
+                             "and no --planners, only the --llm column)")
+    parser.add_argument("--llm", help="an LLM spec to run (deterministic is the extractor, "
+                                      "embedded the combination)")
     parser.add_argument("--category", nargs="+", metavar="CATEGORY",
                         help="only cases of these categories")
     parser.add_argument("--limit", type=int,
@@ -239,24 +267,35 @@ def _talk(args: argparse.Namespace, settings: Settings) -> int:
     import sys
     from pathlib import Path
 
-    from convrec.eval import talk_bench, talk_cases
+    from convrec.eval import talk_bench, talk_cases, variants
 
     settings = settings.with_overrides(dataset=args.dataset)
     sets = args.sets or talk_cases.default_sets(settings.dataset)
     if not sets:
         raise FileNotFoundError("no talk set is shipped yet (eval/data/talk_dev.jsonl, "
                                 "talk_test.jsonl); give one with --sets PATH.jsonl")
-    llm = args.llm or settings.llm
-    results = talk_bench.run(settings.home, settings.dataset, llm, sets, args.category,
-                             args.limit, progress=lambda note: print(note, file=sys.stderr))
-    for result in results:
-        print(talk_bench.report(result, args.failures))
+    columns = variants.choose([] if args.llm and args.planners is None else args.planners,
+                              args.llm)
+    cells: dict[str, dict[str, str]] = {}
+    everything = {}
+    for column in columns:
+        print(f"[{column.label}]", file=sys.stderr)
+        results = talk_bench.run(settings.home, settings.dataset, column.agent_options(), sets,
+                                 args.category, args.limit,
+                                 progress=lambda note: print(note, file=sys.stderr))
+        for result in results:
+            print(f"[{column.label}]")
+            print(talk_bench.report(result, args.failures))
+            summary = result.summary()
+            share = summary["right"] / summary["cases"] if summary["cases"] else 0.0
+            cells.setdefault(result.name, {})[column.name] = \
+                f"{share:6.1%} {result.p50_seconds or 0:5.2f}s"
+        everything[column.name] = talk_bench.to_json(results, column.label)
+    print(variants.summary_table("== cases right, and turn p50", cells, columns))
     if args.json:
-        Path(args.json).write_text(json.dumps(talk_bench.to_json(results, llm), indent=1),
-                                   encoding="utf-8")
+        Path(args.json).write_text(json.dumps(everything, indent=1), encoding="utf-8")
         print(f"results: {args.json}")
-    print(f"llm: {llm}; one fresh session per case; seconds are wall clock on this machine "
-          "as it is now")
+    print("one fresh session per case; seconds are wall clock on this machine as it is now")
     return 0
 
 

@@ -295,8 +295,11 @@ def test_three_cases_through_the_command(home: Path, tmp_path: Path,
     assert "p50 " in printed and "(4 turns)" in printed
     assert "-- r-3 [recommend]" in printed and "-- r-1" not in printed
     assert "FAILED titles_shown: not shown: Titanic" in printed
-    result = json.loads(out.read_text())
-    assert result["llm"] == "deterministic"
+    table = printed.split("== cases right, and turn p50")[1].splitlines()
+    assert table[1].split() == ["set", "extractor"]  # --llm deterministic: that column only
+    assert table[2].split()[:2] == ["three", "66.7%"]
+    result = json.loads(out.read_text())["extractor"]
+    assert result["llm"] == "extractor"
     run = result["sets"]["three"]
     assert run["summary"]["cases"] == 3 and run["summary"]["right"] == 2
     cases = {c["id"]: c for c in run["cases"]}
