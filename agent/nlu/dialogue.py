@@ -229,10 +229,17 @@ def is_feedback(folded: str, frame: RequestFrame, forced: Sequence[Mention],
     return bool(frame.disliked or seen or (frame.similar_to and LIKED.search(folded)))
 
 
+# A question about the world: who / where, with no item noun or request word in it.
+_TRIVIA = re.compile(r"^\W*(?:so |ok |hey |and |but )?(?:who|whos|who's|where|wheres|where's)\b")
+
+
 def is_off_topic(folded: str, frame: RequestFrame) -> bool:
     """A question or command with nothing of the domain in it ("what's the capital of
     France?", "tell me a joke"): chit-chat, not a search for its words."""
     rest = frame.model_copy(update={"query": None})
+    if _TRIVIA.search(folded) and not in_domain(folded) and not rest.model_copy(update={
+            "year_min": None, "year_max": None, "exclude_years": None}).has_constraints():
+        return True  # "who won the world cup in 2018?": a year is no request for items
     if rest.has_constraints() or QUESTION_LEAD.search(folded) is None:
         return False
     return not in_domain(folded) or not (frame.query or ASKS_FOR_PICKS.search(folded))

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 
 from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
-from convrec.agent.nlu import lexicon
 from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
 from convrec.agent.nlu.dialogue import (
     CLOSING,
@@ -31,7 +30,7 @@ from convrec.agent.nlu.dialogue import (
     is_off_topic,
     unknown_wishes,
 )
-from convrec.agent.nlu.facets import FacetLexicon
+from convrec.agent.nlu.facets import FacetLexicon, extractor_vocabulary
 from convrec.agent.nlu.lexicon import (
     CHAT_WORDS,
     INFO_PATTERNS,
@@ -41,7 +40,7 @@ from convrec.agent.nlu.lexicon import (
 )
 from convrec.agent.nlu.mentions import Mention, MentionFinder
 from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
-from convrec.agent.nlu.normalise import Vocabulary, english_words, normalise, vocabulary_from
+from convrec.agent.nlu.normalise import english_words, normalise
 from convrec.agent.nlu.people import CatalogPeople
 from convrec.agent.nlu.references import resolve_references
 from convrec.agent.nlu.slots import (
@@ -289,7 +288,7 @@ class SlotExtractor:
         unwanted = {n for h in by if negated_at(work, h.start) for n in h.names}
         work = blank(work, [(h.start, h.end) for h in by])
         hits = self.facets.find(work, negated_at)
-        any_of = any_of_genres(work, hits) or self._widened(hits)
+        any_of = any_of_genres(work, hits) or self.facets.wider_any(work, hits)
         roles = title_roles(folded, mentions)
         query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
@@ -323,12 +322,6 @@ class SlotExtractor:
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
         return _without_conflicts(frame), years, seen
-
-    def _widened(self, hits: Sequence) -> list[str]:
-        """A wanted one-word value that heads others ("dice": Dice or Dice Rolling)."""
-        wider = [self.facets.wider[h.value] for h in hits
-                 if not h.negated and h.value in self.facets.wider]
-        return list(wider[0]) if len(wider) == 1 else []
 
     def _explained(self, phrase: str) -> bool:
         """Does a phrase mean something other than a title (genres, years, moods, cues)?"""
@@ -402,16 +395,6 @@ def _without_conflicts(frame: RequestFrame) -> RequestFrame:
         "exclude_titles": [t for t in frame.exclude_titles if t not in frame.similar_to],
         "disliked": [t for t in frame.disliked if t not in frame.similar_to],
     })
-
-
-def extractor_vocabulary(facets: FacetLexicon) -> Vocabulary:
-    """The words the extractor keys on, for the normaliser: the catalog's facet values with
-    every form and synonym of them, its nouns, and the cue words of the lexicon."""
-    cues = (lexicon.POPULAR, lexicon.OBSCURE, lexicon.NEGATIONS, lexicon.SEEN, lexicon.LIKE,
-            lexicon.LIKE_AFTER, lexicon.EXCLUDE_AFTER, tuple(facets.hints))
-    words = (set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS | lexicon.CONTRACTIONS | ITEM_NOUNS
-             | set(facets.noun_words))
-    return vocabulary_from(facets.values, facets.forms(), words.union(*cues))
 
 
 def _is_english(word: str) -> bool:

@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from convrec.agent.nlu.lexicon import ITEM_NOUNS, NOT_GENRE, STOPWORDS
+from convrec.agent.nlu import lexicon as L
+from convrec.agent.nlu.lexicon import (
+    CHAT_WORDS,
+    ITEM_NOUN,
+    ITEM_NOUNS,
+    NOT_GENRE,
+    REQUEST_WORDS,
+    STOPWORDS,
+)
+from convrec.agent.nlu.normalise import Vocabulary, vocabulary_from
 from convrec.recsys.schema import DatasetInfo, plural, singular
 from convrec.recsys.titles import fold
 
@@ -27,6 +36,7 @@ FUZZY_CUTOFF = 85.0
 EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "comedic"),
             "comedy": ("funny", "funnier", "hilarious", "humorous", "comedic"),
             "horror": ("scary", "scarier", "spooky", "creepy", "frightening"),
+            "zombies": ("scary", "scarier", "creepy"),
             "fantasy": ("magic", "magical"),
             "science fiction": ("futuristic", "space opera"),
             "romance": ("romantic", "love story", "love stories"),
@@ -52,6 +62,8 @@ _CHILD_AGE = re.compile(r"(?<![\w-])(?:[1-9]|1[0-2]|one|two|three|four|five|six|
                         r"nine|ten|eleven|twelve)[- ](?:year|yr)s?[- ]olds?(?![\w-])")
 _CHILD_WORDS = ("kids", "children", "children's", "childrens", "kid")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+EVERYDAY_WORDS = frozenset(w for words in EVERYDAY.values() for w in words)
+_NOUN_NEXT = re.compile(r"\s+" + ITEM_NOUN + r"\b")  # "dice games"
 
 
 def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -145,6 +157,23 @@ class FacetLexicon:
                 heads[value] = (value, *longer)
         return heads
 
+    def wider_any(self, text: str, hits: Sequence[Hit]) -> list[str]:
+        """Values any of which will do, read from one wanted phrase: a one-word value that
+        heads others ("with dice": Dice or Dice Rolling; but "dice games" names Dice), or an
+        everyday word for several ("scary": Horror or Zombies; a dataset's own synonym for
+        several, "rom-com", means all of them)."""
+        wanted = [h for h in hits if not h.negated and not h.hint]
+        wider = [self.wider[h.value] for h in wanted
+                 if h.value in self.wider and not _NOUN_NEXT.match(text, h.end)]
+        if len(wider) == 1:
+            return list(wider[0])
+        spans: dict[tuple[int, int], list[str]] = {}
+        for hit in wanted:
+            if text[hit.start:hit.end] in EVERYDAY_WORDS:
+                spans.setdefault((hit.start, hit.end), []).append(hit.value)
+        several = [values for values in spans.values() if len(values) > 1]
+        return several[0] if len(several) == 1 else []
+
     @classmethod
     def from_catalog(cls, values: Sequence[str], info: DatasetInfo) -> FacetLexicon:
         nouns = {info.noun, info.nouns, *info.noun_words}
@@ -188,3 +217,13 @@ class FacetLexicon:
                                   negated_at(text, match.start()))
                          for value in self.phrases[best[1]]]
         return sorted(hits, key=lambda h: h.start)
+
+
+def extractor_vocabulary(facets: FacetLexicon) -> Vocabulary:
+    """The words the extractor keys on, for the normaliser: the catalog's facet values with
+    every form and synonym of them, its nouns, and the cue words of the L."""
+    cues = (L.POPULAR, L.OBSCURE, L.NEGATIONS, L.SEEN, L.LIKE,
+            L.LIKE_AFTER, L.EXCLUDE_AFTER, tuple(facets.hints))
+    words = (set(STOPWORDS) | REQUEST_WORDS | CHAT_WORDS | L.CONTRACTIONS | ITEM_NOUNS
+             | set(facets.noun_words))
+    return vocabulary_from(facets.values, facets.forms(), words.union(*cues))

@@ -39,7 +39,8 @@ _CUES = frozenset("""
 like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
 of not except hated hate called named titled movie film besides did does directed starred
 starring remake sequel prequel whats hows vs versus have got rated rate rates rating ratings
-recommend recommended pick picked choose chose suggest suggested why know
+recommend recommended pick picked choose chose suggest suggested why know designed created
+invented published wrote
 """.split())
 _TO_CUES = frozenset("similar compared compare comparable close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.

@@ -42,7 +42,8 @@ _TITLE_CUES = re.compile(
     r"\b(?P<cue>(?:something|anything|movies?|films?|stuff|more|ones?|others?)\s+(?:like|"
     r"similar to)|similar to|in the vein of|(?:i )?(?:loved|liked|enjoyed|adored)|"
     r"fav(?:ou?rite)?(?: movie| film)?(?: ever| of all time)? is|do you have|have you got|"
-    r"you got|is there|what about|how about|what year is|when did|tell me about|"
+    r"you got|is there|what about|how about|what year (?:is|was|did)|when (?:did|was)|"
+    r"tell me about|who (?:designed|created|made|invented|published|wrote|illustrated)|"
     r"(?:how many|number of) ratings (?:does|for|of)|rating (?:of|for)|how good is|^\W*is|"
     r"what(?:'s| is) the rating (?:of|for)|seen|watched)\s+(?P<title>[^,.;!?()]+)")
 _TITLE_END = re.compile(r"\s+(?:or|but|if|in there|in the catalog|in your|come out|came out|"

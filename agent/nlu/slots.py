@@ -49,6 +49,10 @@ _LIKE_AFTER = phrase_regex(LIKE_AFTER)
 _EXCLUDE_AFTER = phrase_regex(EXCLUDE_AFTER)
 _DISLIKE = phrase_regex(DISLIKE)
 _DISLIKE_AFTER = phrase_regex(DISLIKE_AFTER)
+# A verdict on "it" later in the sentence of a title: "played Monopoly once and hated it".
+_DISLIKED_IT = re.compile(r"\b(?:hated|disliked|didn'?t like|did not like|couldn'?t stand|"
+                          r"didn'?t enjoy|did not enjoy|was not a fan of|wasn'?t a fan of) "
+                          r"(?:it|that|that one|this one|them|both)\b")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _QUERY_LEADS = re.compile(r"(?<![\w-])(?:about|with|involving|featuring|starring|set in|"
                           r"set during|based on|fan of|where|more)\s+(?P<body>[^.,;!?]+)")
@@ -104,9 +108,11 @@ def title_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
             role = roles[-1]
         else:
             role = _role_before(gap) or _role_after(_after(text, mentions, index)) or "similar"
-        if role == "seen":
-            liked = _LIKE_AFTER.search(_after(text, mentions, index, sentence=True))
-            role = "similar" if liked else "seen"
+        sentence = _after(text, mentions, index, sentence=True)
+        if role in ("seen", "similar") and _DISLIKED_IT.search(sentence):
+            role = "disliked"  # "I played Monopoly as a kid and hated it"
+        elif role == "seen":
+            role = "similar" if _LIKE_AFTER.search(sentence) else "seen"
         roles.append(role)
         previous_end = mention.end
     return roles

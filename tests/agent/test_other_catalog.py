@@ -204,3 +204,35 @@ def test_another_one_is_one(agent):
 def test_asking_for_another_kind_of_item_is_said(agent):
     reply, = _ask(agent, "recommend me a good movie")
     assert "This catalog has games, not films" in reply.text and reply.items
+
+
+@pytest.mark.parametrize("message, fact", [
+    ("who designed pandemic?", "Leacock"),  # a one-word title that is an English word
+    ("who desinged pandemci?", "Leacock"),  # typos in the verb and the title
+    ("what yeer did carcasonne come out", "2000"),
+])
+def test_questions_about_a_game_find_it_through_typos(agent, message, fact):
+    reply, = _ask(agent, message)
+    assert reply.trace.act == "info" and fact in reply.text
+
+
+def test_hating_a_game_played_long_ago_is_a_dislike_not_only_seen(agent):
+    reply = agent.chat("I played Monopoly as a kid and honestly hated it", "hated-monopoly")
+    profile = agent.profile("hated-monopoly")
+    monopoly = [i for i in profile.disliked
+                if agent.parts.toolkit.catalog.item(i).display_title == "Monopoly"]
+    assert reply.trace.act == "feedback" and monopoly
+
+
+def test_a_question_about_the_world_with_a_year_gets_no_picks(agent):
+    reply, = _ask(agent, "who won the world cup in 2018?")
+    assert reply.trace.act == "chat" and not reply.items
+
+
+def test_dice_games_are_the_dice_category_and_nothing_scary_means_no_zombies_either(agent):
+    dice, = _ask(agent, "recommend four dice games from the 2010s")
+    assert len(dice.items) == 4 and all("Dice" in i.genres for i in dice.items)
+    kids, = _ask(agent, "nothing scary, it's for the kids")
+    assert kids.items and not any({"Horror", "Zombies"} & set(i.genres) for i in kids.items)
+    scary, = _ask(agent, "something scary")
+    assert scary.items and all({"Horror", "Zombies"} & set(i.genres) for i in scary.items)

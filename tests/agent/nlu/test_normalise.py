@@ -13,8 +13,8 @@ from importlib import resources
 
 import pytest
 
-from convrec.agent.nlu.extractor import SlotExtractor, extractor_vocabulary
-from convrec.agent.nlu.facets import FacetLexicon
+from convrec.agent.nlu.extractor import SlotExtractor
+from convrec.agent.nlu.facets import FacetLexicon, extractor_vocabulary
 from convrec.agent.nlu.normalise import Vocabulary, fold, normalise
 from convrec.recsys.catalog import Catalog
 
