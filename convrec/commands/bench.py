@@ -40,8 +40,8 @@ def _register_planner(actions: argparse._SubParsersAction) -> None:
                              "shipped one), none (the untuned model with demonstrations) or a "
                              "folder")
     parser.add_argument("--sets", nargs="+", default=["dev", "tune", "test", "test2"],
-                        help="labeled sets: dev, tune, test, test2 or a path (default: the "
-                             "first four)")
+                        help="labeled sets: dev, tune, test, test2, test5 or a .jsonl path "
+                             "(default: dev tune test test2)")
     parser.add_argument("--limit", type=int, help="only the first N requests of each set")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
                         help="also print the first N wrong frames")
@@ -52,7 +52,8 @@ def _planner(args: argparse.Namespace, settings: Settings) -> int:
     from convrec.eval import planner_bench, variants
 
     columns = _planner_columns(args)
-    examples = {name: planner_bench.load_labeled(name)[: args.limit] for name in args.sets}
+    examples = {planner_bench.set_name(name): planner_bench.load_labeled(name)[: args.limit]
+                for name in args.sets}
     cells: dict[str, dict[str, str]] = {name: {} for name in examples}
     for column in columns:
         plan, counts = _planner_function(args, settings, column)

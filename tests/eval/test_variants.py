@@ -39,3 +39,18 @@ def test_the_summary_has_a_row_per_set_and_a_dash_where_a_column_did_not_run():
     lines = text.splitlines()
     assert lines[1].split() == ["set", "extractor", "model", "alone", "combined"]
     assert lines[2].split() == ["dev", "90.0%", "-", "91.0%"]
+
+
+def test_a_planner_set_in_todays_convention_is_graded_as_is(tmp_path):
+    from convrec.agent.frame import RequestFrame
+    from convrec.eval.planner_bench import load_labeled, run_bench, set_name
+
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"id": "m-1", "message": "I hated Titanic", "previous": null, '
+                    '"expected": {"intent": "feedback", "disliked": ["Titanic"]}}\n')
+    examples = load_labeled(str(path))
+    feedback = RequestFrame(intent="feedback", disliked=["Titanic"])
+    assert set_name(str(path)) == "mine"
+    assert run_bench(lambda m, p: feedback, examples, "mine").score.all_slots == 1.0
+    # the sets that predate the dialogue acts grade it as a request excluding Titanic
+    assert run_bench(lambda m, p: feedback, examples, "dev").score.all_slots == 0.0
