@@ -219,13 +219,14 @@ def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
     return "\n".join(lines)
 
 
-def explain_text(items: Sequence[str], wanted: str, ranking: str) -> str:
+def explain_text(items: Sequence[str], wanted: str, ranking: str, shared: str = "") -> str:
     subject = join(items) if items else "those"
     because = f"they fit what you asked for ({wanted})" if wanted else \
         "you gave no conditions"
     if len(items) == 1:
         because = because.replace("they fit", "it fits")
-    return f"I picked {subject} because {because}, and ordered the list by {ranking}."
+    text = f"I picked {subject} because {because}, and ordered the list by {ranking}."
+    return f"{text} {shared}" if shared else text
 
 
 def not_found_text(titles: Sequence[str], noun: str) -> str:

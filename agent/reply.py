@@ -8,16 +8,18 @@ search by, a shortened message, a dropped condition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convrec.agent import answers
 from convrec.agent.answers import CatalogFacts, people
-from convrec.agent.compiler import Grounded
+from convrec.agent.compiler import FACET, Grounded
 from convrec.agent.describe import describe_frame
 from convrec.agent.frame import RequestFrame
 from convrec.agent.responder import Responder
 from convrec.agent.trace import RecommendedItem
+from convrec.recsys.catalog import CatalogItem
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class Outcome:
     grounded: Grounded
     items: Sequence[RecommendedItem]
     explained: Sequence[str] = ()  # titles an explanation is about
-    explanation: tuple[str, str] = ("", "")  # (what was asked for, how it was ranked)
+    # (what was asked for, how it was ranked, what the one item shares with the liked ones)
+    explanation: tuple[str, str, str] = ("", "", "")
     wish_dropped: bool = False  # a free-text wish no item's text mentions was left out
     counted: int | None = None  # the answer to "how many ...?"
 
@@ -85,27 +88,39 @@ def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
 
 
 def reasons(grounded: Grounded, ranker: str | None, items: Sequence[RecommendedItem],
-            popular_min: int = 0, nouns: str = "items") -> list[str]:
+            popular_min: int = 0, nouns: str = "items", facet_labels: str = "genres"
+            ) -> list[str]:
     """Why each item was picked, in words that are true of it ("popular" only from
     `popular_min` ratings on)."""
     wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": [],
                                                               "quality": False}),
                             nouns, query=False)
-    return [_reason(grounded.frame, wanted, ranker, item, popular_min) for item in items]
+    return [_reason(grounded.frame, wanted, ranker, item, popular_min, facet_labels)
+            for item in items]
 
 
 def _reason(frame: RequestFrame, wanted: str, ranker: str | None, item: RecommendedItem,
-            popular_min: int) -> str:
+            popular_min: int, facet_labels: str) -> str:
     parts = []
     if wanted:
         parts.append(f"fits {wanted}")
     said = [w for w in frame.query.lower().split() if len(w) >= 3] if frame.query else []
-    text = f"{item.title} {' '.join(item.genres)}".lower()
-    if said and any(w in text for w in said):  # true of this item, not just of the search
-        parts.append(f"its title or genres mention '{frame.query}'")
+    # only the words that are true of this item, not of the search
+    named = [w for w in said if _has_word(f"{item.title} {' '.join(item.genres)}", w)]
+    if named:
+        parts.append(f"its title or {facet_labels} mention '{' '.join(named)}'")
+    described = [w for w in said if w not in named and _has_word(item.description, w)]
+    if described:
+        parts.append(f"its description mentions '{' '.join(described)}'")
     if ranker:
         parts.append(ranking_phrase(ranker, frame.similar_to, item, popular_min))
     return "; ".join(p for p in parts if p)
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Does a word of `text` start with `word` ("alien" in "Aliens", not "art" in "party")?"""
+    stem = word[:-1] if word.endswith("s") and len(word) > 4 else word  # "aliens": "Alien"
+    return re.search(r"\b" + re.escape(stem), text.lower()) is not None
 
 
 def ranking_phrase(ranker: str, similar_to: Sequence[str],
@@ -166,3 +181,51 @@ def _honesty_notes(grounded: Grounded, facts: CatalogFacts) -> list[str]:
 
 def _nothing_found(facts: CatalogFacts) -> str:
     return f"I couldn't find that {facts.noun} in this catalog. Could you spell it differently?"
+
+
+def recommended(item: CatalogItem, score: float) -> RecommendedItem:
+    """A catalog item as the reply shows it."""
+    return RecommendedItem(item.id, item.display_title, item.year, item.genres, score,
+                           popularity=item.popularity, avg_rating=item.avg_rating,
+                           people=item.people, description=item.description)
+
+
+def shared_text(titles: Sequence[str], shown: Sequence[CatalogItem],
+                liked: Sequence[CatalogItem]) -> str:
+    """"X shares Card Game and Engine Building with Wingspan.", when one shown item is
+    explained and titles were liked."""
+    picked = [item for item in shown if item.display_title in titles]
+    if len(picked) != 1 or not liked:
+        return ""
+    common = [g for g in picked[0].genres if any(g in item.genres for item in liked)]
+    if not common:
+        return ""
+    return (f"{picked[0].display_title} shares {answers.join(common)} with "
+            f"{answers.join([item.display_title for item in liked])}.")
+
+
+def dropped_label(label: str, frame: RequestFrame, facts: CatalogFacts) -> str:
+    """The label of a condition dropped to find something, saying so when the years lie
+    outside the catalog's ("from 2005": this catalog ends in 1998)."""
+    if FACET in label:
+        value = label.split(FACET, 1)[1].strip().split(" or ")[0]
+        return label.replace(FACET, facts.kind_of(value))
+    if label != "the years" or facts.year_min is None:
+        return label
+    if (frame.year_min or facts.year_min) > facts.year_max or \
+            (frame.year_max or facts.year_max) < facts.year_min:
+        return (f"the years (this catalog has {facts.nouns} from {facts.year_min} to "
+                f"{facts.year_max} only)")
+    return label
+
+
+def few_note(items: Sequence[RecommendedItem], again: Sequence[str]) -> list[str]:
+    """Why fewer came than asked: say so, and name the shown items that also fit (`again`:
+    they are not repeated) rather than claim there were some."""
+    if again:
+        those = "that one" if len(again) == 1 else "those"
+        return [f"({answers.join(again)} also {'fits' if len(again) == 1 else 'fit'}; I "
+                f"showed you {those} already.)"]
+    if not items:
+        return []
+    return [f"(Only {len(items)} {'fits' if len(items) == 1 else 'fit'}.)"]

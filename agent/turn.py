@@ -19,7 +19,6 @@ from pydantic import ValidationError
 
 from convrec.agent.answers import join, unsearchable_text
 from convrec.agent.compiler import (
-    FACET,
     CompileContext,
     Grounded,
     compile_plan,
@@ -33,7 +32,17 @@ from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm.registry import LLMConnectionError, LLMError, call_before
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest, Reading
-from convrec.agent.reply import Outcome, nothing_to_search, ranking_basis, reasons, reply_text
+from convrec.agent.reply import (
+    Outcome,
+    dropped_label,
+    few_note,
+    nothing_to_search,
+    ranking_basis,
+    reasons,
+    recommended,
+    reply_text,
+    shared_text,
+)
 from convrec.agent.responder import Responder
 from convrec.agent.trace import (
     CriticStep,
@@ -238,7 +247,7 @@ class Turn:
         dropped: list[str] = []
         for label, relaxed in relaxations(base):
             attempt += 1
-            dropped.append(self._outside_catalog(label, base))
+            dropped.append(dropped_label(label, base, self.parts.facts))
             yield PlanningStep(attempt, "fallback", relaxed.compact(), 0.0)
             result = yield from self._execute(attempt, relaxed)
             yield CriticStep(attempt, result.verdict.ok, result.verdict.problems)
@@ -247,21 +256,6 @@ class Turn:
                 self.given = _with_note(self.given, f"Nothing matched every condition, so I "
                                                     f"dropped {' and '.join(dropped)}.")
                 return
-
-    def _outside_catalog(self, label: str, frame: RequestFrame) -> str:
-        """The label of a dropped condition, saying so when the years lie outside the
-        catalog's ("from 2005": this catalog ends in 1998)."""
-        facts = self.parts.facts
-        if FACET in label:
-            value = label.split(FACET, 1)[1].strip().split(" or ")[0]
-            return label.replace(FACET, facts.kind_of(value))
-        if label != "the years" or facts.year_min is None:
-            return label
-        if (frame.year_min or facts.year_min) > facts.year_max or \
-                (frame.year_max or facts.year_max) < facts.year_min:
-            return (f"the years (this catalog has {facts.nouns} from {facts.year_min} to "
-                    f"{facts.year_max} only)")
-        return label
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -303,12 +297,12 @@ class Turn:
             ids = [int(i) for i in top]
             scores = [float(s) for s in execution.bus.scores[: len(ids)]]
             ranker = execution.results[names.RANK_CANDIDATES].artifact.get("used")
-        items = [_recommended(item, 0.0 if np.isnan(score) else score)
+        items = [recommended(item, 0.0 if np.isnan(score) else score)
                  for item, score in zip(self._fetch(ids), scores)]
         if not _picks(frame):
             return items
         said = reasons(grounded, ranker, items, self.parts.bands.popular_min,
-                       self.parts.facts.nouns)
+                       self.parts.facts.nouns, self.parts.facts.facet_labels)
         return [dataclasses.replace(item, reason=why) for item, why in zip(items, said)]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:
@@ -340,7 +334,8 @@ class Turn:
         notes = self.given.notes
         wanted = final.frame.count or self.given.n
         if final.frame.intent == "recommend" and len(final.items) < wanted:
-            notes = (*notes, *self._few_note(final))
+            again = [] if final.frame.narrow else self.shown_fitting
+            notes = (*notes, *few_note(final.items, again))
         counted = len(final.execution.bus) if final.execution else self.parts.facts.size
         outcome = Outcome(final.frame, final.grounded, final.items,
                           wish_dropped=self.wish_dropped,
@@ -350,18 +345,6 @@ class Turn:
         return reply_text(outcome, self.given.message, notes,
                           responder or self.parts.responder, self.parts.facts)
 
-    def _few_note(self, final: Attempt) -> list[str]:
-        """Why fewer came than asked: say so, and name the shown items that also fit (they
-        are not repeated) rather than claim there were some."""
-        again = [] if final.frame.narrow else self.shown_fitting
-        if again:
-            those = "that one" if len(again) == 1 else "those"
-            return [f"({join(again)} also {'fits' if len(again) == 1 else 'fit'}; I showed "
-                    f"you {those} already.)"]
-        if not final.items:
-            return []
-        return [f"(Only {len(final.items)} {'fits' if len(final.items) == 1 else 'fit'}.)"]
-
     @cached_property
     def shown_fitting(self) -> list[str]:
         """The items of the last list that meet what the user stated now (read once)."""
@@ -369,7 +352,7 @@ class Turn:
             return []
         expected = Expectations(self.reference.frame)
         wanted_people = set(self.reference.frame.people)
-        return [item.title for item in (_recommended(i, 0.0)
+        return [item.title for item in (recommended(i, 0.0)
                                         for i in self._fetch(self.given.shown))
                 if not violations(item, expected)
                 and wanted_people <= {name for _, name in item.people}]
@@ -382,12 +365,15 @@ class Turn:
             return outcome
         grounded = ground(previous, self._match_title, self.parts.facts.known_people)
         rank = compile_plan(grounded, self._context())[-1]
+        liked = grounded.frame.similar_to
         wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": []}),
-                                self.parts.facts.nouns)
-        basis = ranking_basis(rank.args.get("ranker"), grounded.frame.similar_to)
-        titles = outcome.grounded.frame.about or \
-            [item.display_title for item in self._fetch(self.given.shown)]
-        return dataclasses.replace(outcome, explained=titles, explanation=(wanted, basis))
+                                self.parts.facts.nouns) or \
+            (f"{self.parts.facts.nouns} like {join(liked)}" if liked else "")
+        basis = ranking_basis(rank.args.get("ranker"), liked)
+        shown = self._fetch(self.given.shown)
+        titles = outcome.grounded.frame.about or [item.display_title for item in shown]
+        return dataclasses.replace(outcome, explained=titles, explanation=(
+            wanted, basis, shared_text(titles, shown, self._fetch(grounded.similar_ids))))
 
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
@@ -407,9 +393,3 @@ def _counts(frame: RequestFrame) -> bool:
 def _capitalised(words: str, message: str) -> bool:
     """Is some word of `words` capitalised in `message` ("I love Hitchcock")?"""
     return any(re.search(rf"\b{re.escape(w.capitalize())}\b", message) for w in words.split())
-
-
-def _recommended(item: CatalogItem, score: float) -> RecommendedItem:
-    return RecommendedItem(item.id, item.display_title, item.year, item.genres, score,
-                           popularity=item.popularity, avg_rating=item.avg_rating,
-                           people=item.people, description=item.description)

@@ -236,3 +236,24 @@ def test_dice_games_are_the_dice_category_and_nothing_scary_means_no_zombies_eit
     assert kids.items and not any({"Horror", "Zombies"} & set(i.genres) for i in kids.items)
     scary, = _ask(agent, "something scary")
     assert scary.items and all({"Horror", "Zombies"} & set(i.genres) for i in scary.items)
+
+
+def test_a_reason_names_only_the_words_true_of_the_item(agent):
+    reply, = _ask(agent, "I want something with space and aliens")
+    for item in reply.items:
+        for said in ("mention 'space aliens'", "mentions 'space aliens'"):
+            assert said not in item.reason
+        if "mention 'space'" in item.reason:
+            assert "space" in f"{item.title} {' '.join(item.genres)}".lower()
+        if "description mentions 'aliens'" in item.reason:
+            assert "alien" in item.description.lower()
+
+
+def test_why_a_pick_like_a_liked_game_names_what_they_share(agent):
+    liked, why = _ask(agent, "I loved Wingspan", "why did you recommend the first one?")
+    first = liked.items[0]
+    assert "you gave no conditions" not in why.text
+    assert "games like Wingspan" in why.text
+    wingspan = agent.parts.toolkit.catalog.item(agent.parts.match_title("Wingspan")[0])
+    shared = [g for g in first.genres if g in wingspan.genres]
+    assert f"{first.title} shares" in why.text and all(g in why.text for g in shared)
