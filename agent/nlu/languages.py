@@ -18,6 +18,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "action": ("action",), "adventure": ("adventure",),
     "animation": ("animation", "animated", "cartoon"),
     "children": ("children's", "children", "kids", "family"),
+    "family": ("family", "children's", "kids"),
     "comedy": ("comedy", "funny"), "crime": ("crime",),
     "documentary": ("documentary", "documentaries"), "drama": ("drama",),
     "fantasy": ("fantasy",), "film-noir": ("film-noir", "film noir", "noir"),
@@ -73,7 +74,8 @@ SPANISH = Language(
         "animation": "animación, de animación, animada(s), animado(s), dibujos animados, "
                      "de dibujos animados, de dibujos, dibujitos, de dibujitos",
         "children": "infantil(es), para niños, para los niños, para chicos, para peques, "
-                    "para mis hijos, para toda la familia, para la familia, familiar(es), niños",
+                    "para mis hijos, niños",
+        "family": "para toda la familia, para la familia, familiar(es), en familia",
         "crime": "policíaca(s), policíaco(s), policial(es), de crimen, crimen, criminal(es), "
                  "de gánsteres, de gángsters, de mafiosos, de mafia",
         "documentary": "documental(es)",
@@ -173,8 +175,9 @@ FRENCH = Language(
         "adventure": "aventure(s), d'aventure(s)",
         "animation": "animation, d'animation, dessin(s) animé(s), animé(s), animée(s)",
         "children": "pour enfants, pour les enfants, pour les petits, pour mes enfants, "
-                    "pour les gosses, enfants, familial(e)(s), familiaux, en famille, "
-                    "pour toute la famille, jeunesse, jeune public",
+                    "pour les gosses, enfants, jeunesse, jeune public",
+        "family": "familial(e)(s), familiaux, en famille, pour toute la famille, "
+                  "pour la famille",
         "crime": "policier(s), policière(s), polar(s), criminel(s), de gangsters, de mafia",
         "documentary": "documentaire(s), docu(s)",
         "drama": "drame(s), dramatique(s)",
@@ -273,8 +276,9 @@ GERMAN = Language(
         "adventure": "abenteuer, abenteuerfilm(e)",
         "animation": "animation, animationsfilm(e), animiert*, zeichentrick, "
                      "zeichentrickfilm(e), trickfilm(e)",
-        "children": "kinderfilm(e), für kinder, für die kinder, für meine kinder, kinder, "
-                    "familienfilm(e), für die ganze familie, für die familie",
+        "children": "kinderfilm(e), für kinder, für die kinder, für meine kinder, kinder",
+        "family": "familienfilm(e), familienspiel(e), für die ganze familie, für die familie, "
+                  "familie",
         "crime": "krimi(s), kriminalfilm(e), gangsterfilm(e), mafiafilm(e), verbrechen",
         "documentary": "dokumentarfilm(e), doku(s), dokumentation(en)",
         "drama": "drama, dramen, dramatisch*",

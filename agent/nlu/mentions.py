@@ -29,10 +29,13 @@ from convrec.agent.nlu.aliases import (
     sequel_short_forms,
 )
 from convrec.agent.nlu.lexicon import STOPWORDS
+from convrec.agent.nlu.normalise import english_words
 from convrec.recsys.titles import ARTICLE_KEYS, fold, search_key, strip_article
 
 MAX_WINDOW = 10
 FUZZY_CUTOFF = 88.0
+MAX_SERIES = 3  # titles one capitalised first word may name ("Arkham")
+SERIES_SCORE = 90.0
 _WORD = re.compile(r"[a-z0-9]+|&")
 # Words right before a one-word title that make it a title mention.
 _CUES = frozenset("""
@@ -129,6 +132,7 @@ class MentionFinder:
             if key not in self.risky and len(key.split()) >= 2:
                 buckets[(len(key.split()), key[0])].append(key)
         self._buckets = dict(buckets)
+        self._first_word = _series_words(self.titles)
         self.max_words = min(MAX_WINDOW, max(len(k.split()) for k in self.titles))
 
     @staticmethod
@@ -172,7 +176,10 @@ class MentionFinder:
                 break
             chosen.append(joined)
             unsure = [c for c in unsure if c.end <= joined.start or c.start >= joined.end]
-        return sorted(chosen, key=lambda m: m.start)
+        series = [Mention(m.start, m.end, other, m.score) for m in chosen
+                  if m.score == SERIES_SCORE
+                  for other in self._first_word.get(fold(text[m.start:m.end]), ())[1:]]
+        return sorted([*chosen, *series], key=lambda m: m.start)
 
     def _candidates(self, text: str, folded: str,
                     tokens: list[_Token]) -> tuple[list[Mention], list[Mention]]:
@@ -191,6 +198,10 @@ class MentionFinder:
                         found.append(Mention(start, end, title, 100.0))
                     elif key not in self.unlistable and any(w not in STOPWORDS for w in words):
                         unsure.append(Mention(start, end, title, 100.0))
+                    continue
+                if j - i == 1 and (series := self._first_word.get(key)) and not shouting \
+                        and text[start].isupper():
+                    found.append(Mention(start, end, series[0], SERIES_SCORE))  # "the Arkham stuff"
                     continue
                 if j - i >= 2 and words[0] not in STOPWORDS and words[-1] not in STOPWORDS:
                     hit = self._fuzzy(key, j - i)
@@ -230,6 +241,21 @@ class MentionFinder:
             return True
         following = tokens[j].text if j < len(tokens) else ""
         return following in _AFTER_CUES
+
+
+def _series_words(titles: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The first word of many-word titles when it is no English word and starts at most
+    `MAX_SERIES` titles ("arkham": Arkham Horror, Arkham Horror: The Card Game), shortest
+    first, so that a capitalised "Arkham" names them."""
+    english = english_words()
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for key, title in titles.items():
+        words = key.split()
+        if len(words) >= 2:
+            firsts[words[0]].add(title)
+    return {word: tuple(sorted(found, key=len)) for word, found in firsts.items()
+            if len(found) <= MAX_SERIES and len(word) >= 4 and word.isalpha()
+            and word not in english and word not in titles and word not in STOPWORDS}
 
 
 def _listed_with(folded: str, cand: Mention, chosen: list[Mention]) -> bool:
