@@ -52,13 +52,17 @@ def count_patterns(nouns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return before_noun, after_verb, _MORE
 
 
+_AGE_BEFORE = re.compile(r"\b(?:turning|turns|turned|aged?|ages)\s+$")
+
+
 def find_count(folded: str, patterns: Sequence[re.Pattern[str]]
                ) -> tuple[int | None, list[tuple[int, int]]]:
     """(the number of items asked for, the spans read) -- (None, []) when none is asked."""
     for pattern in patterns:
         for match in pattern.finditer(folded):
-            if _NOT_AFTER.match(folded, match.end("n")):
-                continue
+            if _NOT_AFTER.match(folded, match.end("n")) or \
+                    _AGE_BEFORE.search(folded, 0, match.start("n")):
+                continue  # "4 players", "turning 10": not how many to show
             raw = match.group("n")
             value = int(raw) if raw.isdigit() else _WORDS[raw]
             if value >= 1:

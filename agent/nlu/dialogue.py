@@ -129,13 +129,26 @@ _GREETING = re.compile(r"^\W*(?:hi|hello|hey|heya|hiya|howdy|yo|sup|good (?:morn
 
 
 # Wishes about facts no catalog field holds, in a request: "2p games", "under 30 minutes".
+_NUMBER = r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
 _UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
-    "players": re.compile(r"\b(?:[1-9]|one|two|three|four|five|six|seven|eight)\s*-?\s*(?:p|"
-                          r"players?)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+play)?\b|"
-                          r"\bplayer count\b|\bjust the two of us\b"),
+    "players": re.compile(r"\b" + _NUMBER + r"\s*-?\s*(?:p|players?|ppl|people|persons|"
+                          r"friends|of us|of them)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+"
+                          r"play)?\b|\bplayer count\b|\b(?:just )?the two of us\b|\bfor "
+                          r"(?:just )?(?:two|2)\b(?!\s*(?:min|hour|hrs|years?))|\b(?:big|"
+                          r"large|huge) (?:group|crowd)s?\b|\bcouples?\b"),
     "runtime": re.compile(r"\b(?:under|less than|more than|over|at most|max(?:imum)?|about|"
                           r"around|within|takes?(?: more than| less than)?)?\s*\d+\s*(?:min|"
-                          r"mins|minutes|hours?|hrs?)\b(?:\s+long)?|\bunder an hour\b"),
+                          r"mins|minutes|hours?|hrs?)\b(?:\s+(?:long|tops|max))?|\bunder an "
+                          r"hour\b|\b(?:quick|quicker|short|shorter|fast|long|longer|"
+                          r"lengthy)(?=\s+(?:games?|ones?|play|plays|to play|filler|session))|"
+                          r"\bfillers?\b|\bnot (?:too |that |so )?long\b"),
+    "complexity": re.compile(r"\b(?:heavy|heavier|meaty|meatier|crunchy|weighty|complex|"
+                             r"complicated|brain ?burners?|burns? your brain|lots of rules|"
+                             r"easy to learn|simple rules|easy rules|(?:light|lighter|simple|"
+                             r"simpler)(?=\s+(?:games?|ones?|rules|euros?|strategy))|"
+                             r"(?:less|more) complex)\b"),
+    "age": re.compile(r"\b(?:turning|aged?|ages)\s+\d+\b|\b\d+\s*(?:-|\s)?(?:year|yr)s?"
+                      r"(?:\s*-?\s*olds?)\b|\b\d+\+"),
 }
 
 
@@ -147,7 +160,7 @@ def unknown_wishes(folded: str) -> tuple[list[Fact], list[tuple[int, int]]]:
         found = [m.span() for m in pattern.finditer(folded)]
         if found:
             facts.append(fact)
-            spans += found
+            spans += found if fact != "age" else []  # "my 6 year old" also means kids
     return facts, spans
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, merge_frames, shift_years
+from convrec.agent.frame import OLD_YEAR_MAX, RequestFrame, shift_years
 from convrec.agent.nlu.amounts import count_patterns, find_count, wants_quality
 from convrec.agent.nlu.dialogue import (
     CLOSING,
@@ -43,6 +43,7 @@ from convrec.agent.nlu.names import Name, find_people, find_unknown_titles
 from convrec.agent.nlu.normalise import english_words, normalise
 from convrec.agent.nlu.people import CatalogPeople
 from convrec.agent.nlu.references import resolve_references
+from convrec.agent.nlu.refine import Known, refine, refines
 from convrec.agent.nlu.slots import (
     any_of_genres,
     find_moods,
@@ -56,12 +57,11 @@ from convrec.agent.nlu.spans import blank, blank_like, merge_mentions, substitut
 from convrec.agent.nlu.years import (
     YearSlots,
     anchored_years,
-    narrowed_years,
     parse_years,
     year_anchor,
 )
 from convrec.recsys.catalog import Catalog
-from convrec.recsys.titles import fold, search_key, split_year
+from convrec.recsys.titles import fold, search_key
 
 _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
@@ -72,24 +72,8 @@ _SAME_PEOPLE = re.compile(r"\b(?:what|anything|something) else (?:did|has|have|b
                           r"they|him|her|them)\b|\bmore (?:by|from) (?:him|her|them|the same "
                           r"(?:designer|author|director|people|person))\b|\bsame (?:designer|"
                           r"author|director)\b")
-_NEW_TOPIC = re.compile(r"\b(?:forget (?:that|it|about that)|never ?mind|start over|scratch "
-                        r"that|something (?:completely|totally|entirely) different|new search|"
-                        r"different question|new request|from scratch)\b")
-_REFINE = re.compile(r"\b(?:instead|rather|actually|what about|how about|older|newer|earlier|later|"
-                     r"more recent|more like|like (?:that|this|those|these|them|it)|same|also|"
-                     r"too|as well|but|only|just|now|less|more|even|again|another|other|"
-                     r"else|make it|make them|similar|ones|them|those|these|seen it|sure|"
-                     r"any more|switch|prefer|funnier|scarier|lighter|darker)\b")
-_REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to|"
-                      r"actually(?!,? (?:make|also|add|and)\b))\b")
 _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
-# A refinement that asks for other items, not a further condition: "and some westerns too"
-# (the crime films were shown; now westerns, in the same years)
-_UNION = re.compile(r"\b(?:and|also|plus)\s+(?:some|a few|any|more)\b")
-# A refinement that picks from the list just shown too: "only the 80s ones", "keep the comedies"
-_NARROW = re.compile(r"\b(?:only|just|keep|nur|solo|solamente|seulement)\b(?:\s+(?:the|those|die|"
-                     r"los|las|les)\b)?|\bwhich of (?:those|these|them)\b")
 # A question about "it" that names no title: about the title last talked about.
 _ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
@@ -184,7 +168,7 @@ class SlotExtractor:
             frame, years = anchored_years(frame, years, *anchor)
         if not mentions and "count" in asked_facts(folded):  # "how many horror films?"
             frame = self._refine(folded, frame, years, previous, shown) if previous and \
-                self._refines(said, frame) else frame
+                refines(said, frame) else frame
             return frame.model_copy(update={"intent": "info", "asks": ["count"],
                                             "refine": False})
         if is_feedback(folded, frame, forced, seen, previous is not None):
@@ -194,7 +178,7 @@ class SlotExtractor:
             return RequestFrame(intent="chat")
         if not frame.has_constraints() and is_small_talk(folded):
             return RequestFrame(intent="chat")  # "you rock!", "good to know" after picks
-        if previous is not None and previous.intent == "recommend" and self._refines(
+        if previous is not None and previous.intent == "recommend" and refines(
                 said, frame):
             return self._refine(folded, frame, years, previous, shown)
         liked = [y for t in frame.similar_to if (y := self._years.get(t))]
@@ -296,6 +280,7 @@ class SlotExtractor:
                              taken, self._known, _is_english)
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
+        kids = any(v in self.facets.children for v in wanted)
         if query and moods:
             query = " ".join(w for w in query.split()
                              if not any(w in m.split() for m in moods)) or None
@@ -317,11 +302,16 @@ class SlotExtractor:
             people=[n for h in by for n in h.names if n not in unwanted]
             + [p.text for p in people],
             exclude_people=sorted(unwanted), count=count, quality=quality, moods=moods,
-            asks=unknowable,
+            asks=[a for a in unknowable if a != "age" or not kids],  # kids' facets say it
         )
         if len(any_of) == 1:
             frame.genres.append(any_of[0])
         return _without_conflicts(frame), years, seen
+
+    def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
+                previous: RequestFrame, shown: Sequence[str] = ()) -> RequestFrame:
+        return refine(folded, frame, years, previous, Known(
+            shown, self._years, self.latest_year, keep_people=bool(self.people)))
 
     def _explained(self, phrase: str) -> bool:
         """Does a phrase mean something other than a title (genres, years, moods, cues)?"""
@@ -351,40 +341,6 @@ class SlotExtractor:
         if _INFO.search(folded):
             return True
         return _INFO_LEAD.match(folded[:mentions[0].start]) is not None
-
-    @staticmethod
-    def _refines(folded: str, frame: RequestFrame) -> bool:
-        if _NEW_TOPIC.search(folded):
-            return False
-        if _REFINE.search(folded):
-            return True
-        return not frame.genres  # "something like X would be great" keeps the rest
-
-    def _refine(self, folded: str, frame: RequestFrame, years: YearSlots,
-                previous: RequestFrame, shown: Sequence[str] = ()) -> RequestFrame:
-        update: dict = {"refine": True, "narrow": _NARROW.search(folded) is not None}
-        relative = years.relative or ("newer" if years.not_old else None)
-        shown_years = sorted(y for t in shown  # labels: "Catan (1995)"
-                             if (y := split_year(t)[1] or self._years.get(t)))
-        liked = [y for t in previous.similar_to if (y := self._years.get(t))]
-        if relative is not None and not years.found and previous.year_min is None \
-                and previous.year_max is None and (liked or shown_years):
-            # "older" than the title liked, else than the middle of the list just shown
-            middle = liked[0] if liked else shown_years[len(shown_years) // 2]
-            update["year_min"], update["year_max"] = (None, middle - 1) \
-                if relative == "older" else (middle + 1, None)
-        elif relative is not None and not years.found:
-            update["year_min"], update["year_max"] = shift_years(previous, relative,
-                                                                 self.latest_year)
-        elif years.found:
-            update["year_min"], update["year_max"] = narrowed_years(years, previous)
-        if frame.genres and not _REPLACE.search(folded) and not _UNION.search(folded):
-            update["genres"] = [g for g in [*previous.genres, *frame.genres]
-                                if g not in frame.exclude_genres]
-        if self.people and not frame.people and not _REPLACE.search(folded):
-            update["people"] = [p for p in previous.people  # "by Knizia" ... "older ones?"
-                                if p not in frame.exclude_people]
-        return merge_frames(previous, frame.model_copy(update=update))
 
 
 def _without_conflicts(frame: RequestFrame) -> RequestFrame:

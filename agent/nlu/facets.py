@@ -33,8 +33,10 @@ from convrec.recsys.titles import fold
 FUZZY_CUTOFF = 85.0
 # Everyday English words for common facet names, taken by any facet so named (a catalog's
 # own lexicon adds more: MovieLens's "tearjerker" for Drama).
-EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "comedic"),
-            "comedy": ("funny", "funnier", "hilarious", "humorous", "comedic"),
+EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "comedic",
+                      "laugh", "laughs", "laughing"),
+            "comedy": ("funny", "funnier", "hilarious", "humorous", "comedic", "laugh",
+                       "laughs"),
             "horror": ("scary", "scarier", "spooky", "creepy", "frightening"),
             "zombies": ("scary", "scarier", "creepy"),
             "fantasy": ("magic", "magical"),
@@ -45,7 +47,8 @@ EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "com
             "children's game": ("kids", "for kids", "children"),
             "children's": ("kids", "children"), "family": ("family friendly",),
             "tile placement": ("tile laying", "tile-laying", "tile layer", "tile layers"),
-            "party": ("party game", "party games", "for a group", "big group"),
+            "party": ("party game", "party games", "for a group", "big group", "laugh",
+                      "laughs", "laughing"),
             "cooperative": ("cooperative", "co-operative", "team up against the game"),
             "historical fiction": ("historical",), "biography": ("biographies",),
             "poetry": ("poems",), "thriller": ("suspense", "suspenseful"),
@@ -82,6 +85,22 @@ def _agent_nouns(word: str) -> set[str]:
     return {stem + "er", stem + "ers"}
 
 
+def _adjectives(word: str) -> set[str]:
+    """"strategy" -> strategic; "economic" -> economy; "historical" -> history;
+    "puzzle" -> puzzly, puzzle-y (how people turn a one-word label into an adjective)."""
+    if len(word) < 5 or not word.isalpha():
+        return set()
+    if word.endswith("y"):
+        return {word[:-1] + "ic", word[:-1] + "ical"}
+    if word.endswith("ical"):
+        return {word[:-4] + "y"}
+    if word.endswith("ic"):
+        return {word[:-2] + "y"}
+    if word.endswith("le"):
+        return {word[:-1] + "y", word + "-y"}
+    return set()
+
+
 def value_forms(value: str) -> set[str]:
     """How people write a facet value: "City Builder" -> city builder, city builders,
     city-builder, citybuilder; "Sci-Fi" -> sci-fi, sci fi, scifi; "Roll & Write" -> roll and
@@ -95,7 +114,8 @@ def value_forms(value: str) -> set[str]:
         if not words:
             continue
         last = words[-1]
-        for tail in {last, plural(last), singular(last), *_agent_nouns(last)}:
+        adjectives = _adjectives(last) if len(words) == 1 else set()
+        for tail in {last, plural(last), singular(last), *_agent_nouns(last), *adjectives}:
             phrase = " ".join([*words[:-1], tail])
             forms |= {phrase, phrase.replace("-", " "), phrase.replace("-", ""),
                       phrase.replace("'", "")}

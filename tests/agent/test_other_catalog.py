@@ -257,3 +257,36 @@ def test_why_a_pick_like_a_liked_game_names_what_they_share(agent):
     wingspan = agent.parts.toolkit.catalog.item(agent.parts.match_title("Wingspan")[0])
     shared = [g for g in first.genres if g in wingspan.genres]
     assert f"{first.title} shares" in why.text and all(g in why.text for g in shared)
+
+
+@pytest.mark.parametrize("message, wanted, unwanted", [
+    ("I hate worker placement, give me something totally different but still strategic",
+     {"Strategy"}, {"Worker Placement"}),
+    ("recommend me a strategy game but not Knizia, I've had enough auctions for a lifetime",
+     {"Strategy"}, {"Auction"}),
+    ("Hallo, ich suche ein Spiel von Reiner Knizia für die ganze Familie", {"Family"}, set()),
+])
+def test_adjectives_other_languages_and_weariness_read_as_facets(agent, message, wanted,
+                                                                 unwanted):
+    reply, = _ask(agent, message)
+    assert reply.items
+    for item in reply.items:
+        assert wanted <= set(item.genres) and not unwanted & set(item.genres)
+
+
+def test_a_series_named_by_its_first_word_is_left_out(agent):
+    reply, = _ask(agent, "horror games, but none of the Arkham stuff, we've played it to death")
+    assert reply.items and not any("Arkham" in item.title for item in reply.items)
+    assert "designer" not in reply.text  # Arkham is no person
+
+
+@pytest.mark.parametrize("message, fact", [
+    ("game night saturday, there'll be 5 of us", "player counts"),
+    ("looking for a really meaty heavy euro", "complexity"),
+    ("a quick filler between bigger games", "playing times"),
+    ("a present for my nephew, he's turning 10", "age ratings"),
+])
+def test_wishes_the_catalog_cannot_judge_are_said(agent, message, fact):
+    reply, = _ask(agent, message)
+    assert f"I don't have {fact}" in reply.text or fact in reply.text
+    assert "Here are 10 picks" not in reply.text  # "turning 10" is no count
