@@ -71,11 +71,18 @@ _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|
 _SAME_PEOPLE = re.compile(r"\b(?:what|anything|something) else (?:did|has|have|by) (?:he|she|"
                           r"they|him|her|them)\b|\bmore (?:by|from) (?:him|her|them|the same "
                           r"(?:designer|author|director|people|person))\b|\bsame (?:designer|"
-                          r"author|director)\b")
+                          r"author|director)\b|\b(?:did|do|has|have) (?:he|she|they) (?:do|"
+                          r"make|made|design|designed|write|written|direct|directed|create|"
+                          r"created) (?:anything|something|any) ?(?:else|other|more)\b|\b"
+                          r"(?:other|more) \w+ (?:by|from) (?:him|her|them)\b")
+# Asking for items ("what are good gateway games for people who know Catan?"): a request
+# that names titles, not a question about them.
+_ITEMS_ASKED = re.compile(r"\b(?:what|which|any|some)\b.{0,30}\b(?:movies|films|flicks|shows|"
+                          r"series|games|books|titles|ones|picks|recommendations)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
 # A question about "it" that names no title: about the title last talked about.
-_ABOUT_IT = re.compile(r"\b(?:it|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
+_ABOUT_IT = re.compile(r"\b(?:it|that|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
 # Asking for more like an item: "like it but better rated" is a request, not a question.
 _LIKE_IT = re.compile(r"\b(?:like|similar to)\s+(?:it|that|this|that one|this one|those|these|"
@@ -155,14 +162,17 @@ class SlotExtractor:
         unknown = find_unknown_titles(folded, taken, self._explained)
         anchor = year_anchor(folded, [(m.start, m.title) for m in mentions], focus,
                              self._years)
-        item_act = None if anchor else self._item_act(folded, said, found, mentions, unknown,
-                                                       shown, focus)
+        maker = ([m.title for m in mentions] if len(mentions) == 1 else list(focus[:1])) \
+            if _SAME_PEOPLE.search(folded) else []
+        maker = [t for t in maker if self._people_of.get(t)]  # "what else did he make?"
+        item_act = None if anchor or maker else self._item_act(folded, said, found, mentions,
+                                                               unknown, shown, focus)
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
-        if focus and _SAME_PEOPLE.search(folded) and self._people_of.get(focus[0]):
-            frame = frame.model_copy(update={  # "what else did he make?"
-                "people": list(self._people_of[focus[0]]), "exclude_titles": [focus[0]]})
+        if maker:  # "who made Pandemic and did they do anything else?"
+            frame = RequestFrame(people=list(self._people_of[maker[0]]),
+                                 exclude_titles=maker, count=frame.count)
             previous = None
         if anchor:  # "newer than Catan": the years are relative to that item's
             frame, years = anchored_years(frame, years, *anchor)
@@ -217,7 +227,8 @@ class SlotExtractor:
         asks = asked_facts(rest)
         if mentions:
             facts = [a for a in asks if a not in ("rating", "count")]
-            question = not _LIKE_IT.search(said) and (
+            question = not _LIKE_IT.search(said) \
+                and not _ITEMS_ASKED.search(folded, 0, mentions[0].start) and (
                 self._is_question(folded, mentions) or _only_titles_asked(rest) or (
                     bool(asks) and len(folded.split()) <= 12 and not in_domain(rest)) or (
                     bool(facts) and QUESTION_LEAD.search(folded) is not None))
@@ -232,6 +243,9 @@ class SlotExtractor:
         if not titles and focus and _ABOUT_IT.search(folded) and (
                 "?" in folded or QUESTION_LEAD.search(folded)):  # "and what genre is it?"
             return RequestFrame(intent="info", about=list(focus[:1]), asks=asks)
+        if not titles and not focus and shown and _ABOUT_IT.search(folded) \
+                and not in_domain(rest) and ("?" in folded or QUESTION_LEAD.search(folded)):
+            return RequestFrame(intent="info", about=list(shown), asks=asks)  # "that" of a list
         if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
             return RequestFrame(intent="info", about=titles, asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None

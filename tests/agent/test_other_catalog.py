@@ -290,3 +290,23 @@ def test_wishes_the_catalog_cannot_judge_are_said(agent, message, fact):
     reply, = _ask(agent, message)
     assert f"I don't have {fact}" in reply.text or fact in reply.text
     assert "Here are 10 picks" not in reply.text  # "turning 10" is no count
+
+
+def test_asking_for_games_that_names_titles_gets_picks_not_info_cards(agent):
+    reply, = _ask(agent, "what are good gateway games for people who only know Monopoly "
+                         "and Uno?")
+    assert reply.trace.act == "recommend" and len(reply.items) == 5
+    assert not {"Monopoly", "Uno"} & {item.title for item in reply.items}
+
+
+def test_who_made_it_and_what_else_did_they_make_in_one_message(agent):
+    reply, = _ask(agent, "who made Pandemic and did they do anything else?")
+    assert reply.items and all(("designer", "Matt Leacock") in item.people
+                               for item in reply.items)
+    assert "Pandemic" not in [item.title for item in reply.items]
+
+
+def test_a_fact_question_about_that_after_a_list_answers_for_the_list(agent):
+    picks, year = _ask(agent, "games like Catan", "what year did that come out?")
+    assert year.trace.act == "info"
+    assert all(str(item.year) in year.text for item in picks.items)
