@@ -2,10 +2,14 @@
 
 Errors say what to do: a missing key names the variable to set, an unreachable server names the
 URL that did not answer, and neither waits longer than `timeout` seconds (times `max_retries`+1).
+Structured output asks the server for the schema and validates the reply here, so a server that
+ignores `response_format` (`transformers serve` does) still works when its text holds a valid
+JSON object, and fails with `StructuredOutputError` when it does not.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -13,12 +17,13 @@ from urllib.parse import urlparse
 import openai
 from langchain_core.language_models import LanguageModelInput
 from langchain_openai import ChatOpenAI
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from convrec.agent.llm.registry import (
     Backend,
     BackendOptions,
     LLMConnectionError,
+    LLMError,
     MissingKeyError,
 )
 
@@ -26,6 +31,10 @@ T = TypeVar("T", bound=BaseModel)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 PLACEHOLDER_KEY = "not-needed"  # local servers do not check the key, but the client wants one
+
+
+class StructuredOutputError(LLMError, ValueError):
+    """The model's reply held no valid instance of the schema (the caller may fall back)."""
 
 
 class OpenAIOptions(BackendOptions):
@@ -58,11 +67,31 @@ class CompatChatOpenAI(ChatOpenAI):
 
     def generate_structured(self, messages: LanguageModelInput, schema: type[T],
                             max_new_tokens: int = 128) -> T:
-        """One `schema` instance through the server's JSON-schema structured output."""
-        runnable = self.bind(max_tokens=max_new_tokens).with_structured_output(
-            schema, method="json_schema")
-        result = runnable.invoke(messages)
-        return result if isinstance(result, schema) else schema.model_validate(result)
+        """One `schema` instance: the server is asked for it as a strict JSON-schema response
+        format, and the reply is validated here. A reply that is not an instance as a whole
+        (a server that ignores `response_format` answers free text) is searched for its first
+        JSON object; if there is none, or it is not an instance, `StructuredOutputError`.
+
+        The format goes in the request body as is rather than through the SDK's `parse`, which
+        raises on free text or a reply cut at `max_tokens` and loses the text.
+        """
+        tool = openai.pydantic_function_tool(schema)["function"]  # the SDK's strict schema
+        response_format = {"type": "json_schema", "json_schema": {
+            "name": tool["name"], "schema": tool["parameters"], "strict": True}}
+        reply = self.invoke(messages, max_tokens=max_new_tokens,
+                            extra_body={**(self.extra_body or {}),
+                                        "response_format": response_format})
+        cut = reply.response_metadata.get("finish_reason") == "length"
+        try:
+            return parse_structured(reply.text, schema)
+        except StructuredOutputError as exc:
+            url = self.openai_api_base or OPENAI_BASE_URL
+            cause = f"cut at {max_new_tokens} tokens, {exc}" if cut else str(exc)
+            raise StructuredOutputError(
+                f"the reply is not a {schema.__name__} ({cause}). The server at {url} may "
+                "ignore response_format: serve the model where structured output is enforced "
+                "(vLLM, llama.cpp, Ollama), use a stronger model, or choose another backend "
+                "with --llm (e.g. --llm embedded)") from exc
 
     def _connection_error(self, exc: Exception) -> LLMConnectionError:
         url = self.openai_api_base or OPENAI_BASE_URL
@@ -72,6 +101,72 @@ class CompatChatOpenAI(ChatOpenAI):
             f"cannot reach the LLM server at {url} ({why}). "
             "Start the server (e.g. `ollama serve`, `vllm serve <model>`, `llama-server -m "
             "<file>`), fix base_url, or choose another backend with --llm (e.g. --llm embedded)")
+
+
+def parse_structured(text: str, schema: type[T]) -> T:
+    """`text` as a `schema` instance: the whole text, else its first JSON object.
+
+    Raises `StructuredOutputError` saying what was wrong with the text.
+    """
+    try:
+        return schema.model_validate_json(text)
+    except ValidationError:
+        pass
+    found = first_json_object(text)
+    if found is None:
+        shown = " ".join(text.split())
+        shown = repr(shown[:60] + "..." if len(shown) > 60 else shown)
+        raise StructuredOutputError(f"it holds no complete JSON object: {shown}")
+    try:
+        return schema.model_validate(found)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "the top"
+        value = repr(err.get("input"))
+        value = value[:40] + "..." if len(value) > 40 else value
+        raise StructuredOutputError(f"its JSON object is wrong at {where}, {value}: "
+                                    f"{err.get('msg', '')[:80]}") from exc
+
+
+def first_json_object(text: str) -> dict[str, Any] | None:
+    """The first balanced `{...}` in `text` that parses as a JSON object, or None.
+
+    Braces inside JSON strings do not count.
+    """
+    for start in (i for i, char in enumerate(text) if char == "{"):
+        end = _closing_brace(text, start)
+        if end is None:
+            continue
+        try:
+            value = json.loads(text[start:end + 1])
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    """Index of the brace that closes the one at `start` (strings skipped), or None."""
+    depth, in_string, escaped = 0, False, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
 def _root_cause(exc: BaseException) -> str:
