@@ -88,19 +88,19 @@ def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:
 
 
 def reasons(grounded: Grounded, ranker: str | None, items: Sequence[RecommendedItem],
-            popular_min: int = 0, nouns: str = "items", facet_labels: str = "genres"
-            ) -> list[str]:
+            popular_min: int = 0, nouns: str = "items", facet_labels: str = "genres",
+            liked_facets: Sequence[str] = ()) -> list[str]:
     """Why each item was picked, in words that are true of it ("popular" only from
-    `popular_min` ratings on)."""
+    `popular_min` ratings on; `liked_facets`: those of the titles it should be like)."""
     wanted = describe_frame(grounded.frame.model_copy(update={"similar_to": [],
                                                               "quality": False}),
                             nouns, query=False)
-    return [_reason(grounded.frame, wanted, ranker, item, popular_min, facet_labels)
-            for item in items]
+    return [_reason(grounded.frame, wanted, ranker, item, popular_min, facet_labels,
+                    liked_facets) for item in items]
 
 
 def _reason(frame: RequestFrame, wanted: str, ranker: str | None, item: RecommendedItem,
-            popular_min: int, facet_labels: str) -> str:
+            popular_min: int, facet_labels: str, liked_facets: Sequence[str] = ()) -> str:
     parts = []
     if wanted:
         parts.append(f"fits {wanted}")
@@ -113,7 +113,12 @@ def _reason(frame: RequestFrame, wanted: str, ranker: str | None, item: Recommen
     if described:
         parts.append(f"its description mentions '{' '.join(described)}'")
     if ranker:
-        parts.append(ranking_phrase(ranker, frame.similar_to, item, popular_min))
+        shared = [g for g in item.genres if g in liked_facets and g not in frame.genres]
+        if ranker == "similarity" and frame.similar_to and shared:
+            parts.append(f"like {answers.join(frame.similar_to[:2])}: shares "
+                         f"{answers.join(shared[:3])}")
+        else:
+            parts.append(ranking_phrase(ranker, frame.similar_to, item, popular_min))
     return "; ".join(p for p in parts if p)
 
 

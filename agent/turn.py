@@ -301,8 +301,9 @@ class Turn:
                  for item, score in zip(self._fetch(ids), scores)]
         if not _picks(frame):
             return items
+        liked = [g for item in self._fetch(grounded.similar_ids) for g in item.genres]
         said = reasons(grounded, ranker, items, self.parts.bands.popular_min,
-                       self.parts.facts.nouns, self.parts.facts.facet_labels)
+                       self.parts.facts.nouns, self.parts.facts.facet_labels, liked)
         return [dataclasses.replace(item, reason=why) for item, why in zip(items, said)]
 
     def _match_title(self, title: str) -> tuple[int | None, str | None]:

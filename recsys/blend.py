@@ -95,13 +95,27 @@ def cosine_scores(model: Recommender, seeds: Sequence[int], candidates: np.ndarr
     return out
 
 
+def pack_genres(pairs: np.ndarray, n_items: int, n_genres: int) -> np.ndarray:
+    """Each item's genres as a bit set: (n_items, words) uint64, words = ceil(n_genres / 64).
+
+    `pairs`: (item id, genre index) rows, genre index in [0, n_genres)."""
+    words = max(1, -(-n_genres // 64))
+    bits = np.zeros((n_items, words), dtype=np.uint64)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    one = np.uint64(1) << (pairs[:, 1] % 64).astype(np.uint64)
+    np.bitwise_or.at(bits, (pairs[:, 0], pairs[:, 1] // 64), one)
+    return bits
+
+
 def genre_overlap(bits: np.ndarray, seeds: Sequence[int], candidates: np.ndarray) -> np.ndarray:
-    """Jaccard overlap of each candidate's genres (bit masks) with all the seeds' genres."""
+    """Jaccard overlap of each candidate's genres (bit sets, one row of words per item, or
+    one word per item) with all the seeds' genres."""
     if not len(seeds):
         return np.zeros(candidates.size, dtype=np.float64)
-    seed_bits = np.bitwise_or.reduce(bits[np.asarray(seeds, dtype=np.int64)])
-    shared = np.bitwise_count(bits[candidates] & seed_bits)
-    either = np.maximum(np.bitwise_count(bits[candidates] | seed_bits), 1)
+    rows = bits if bits.ndim == 2 else bits[:, None]
+    seed_bits = np.bitwise_or.reduce(rows[np.asarray(seeds, dtype=np.int64)], axis=0)
+    shared = np.bitwise_count(rows[candidates] & seed_bits).sum(axis=1)
+    either = np.maximum(np.bitwise_count(rows[candidates] | seed_bits).sum(axis=1), 1)
     return shared / either
 
 

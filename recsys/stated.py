@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convrec.recsys.blend import BlendWeights, blend, genre_overlap, model_signals
+from convrec.recsys.blend import BlendWeights, blend, genre_overlap, model_signals, pack_genres
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.data import Split
 from convrec.recsys.metrics import metrics_from_ranks
@@ -90,19 +90,14 @@ def evaluate_stated(split: Split, sasrec: Recommender | None, als: Recommender |
     return rows
 
 
-def genre_bits(catalog: Catalog) -> np.ndarray | None:
-    """A bit mask of each item's genres (None for catalogs with more than 64)."""
-    names = [name for _, name in catalog.execute("SELECT genre_id, name FROM genres "
-                                                  "ORDER BY name")]
-    if len(names) > 64:
-        return None
-    bit = {gid: np.uint64(1) << np.uint64(i) for i, (gid, _) in enumerate(
+def genre_bits(catalog: Catalog) -> np.ndarray:
+    """Each item's genres as a bit set (`recsys.blend.pack_genres`)."""
+    index = {gid: i for i, (gid, _) in enumerate(
         catalog.execute("SELECT genre_id, name FROM genres ORDER BY name"))}
     n = int(catalog.execute("SELECT COALESCE(MAX(item_id), -1) + 1 FROM items")[0][0])
-    bits = np.zeros(n, dtype=np.uint64)
-    for item, gid in catalog.execute("SELECT item_id, genre_id FROM item_genres"):
-        bits[item] |= bit[gid]
-    return bits
+    pairs = [(item, index[gid]) for item, gid in
+             catalog.execute("SELECT item_id, genre_id FROM item_genres")]
+    return pack_genres(np.array(pairs, dtype=np.int64).reshape(-1, 2), n, len(index))
 
 
 def format_stated(rows: Sequence[StatedRow], k: int = 10) -> str:

@@ -12,6 +12,7 @@ import re
 import numpy as np
 from rapidfuzz import process
 
+from convrec.recsys.blend import pack_genres
 from convrec.recsys.catalog import Catalog
 from convrec.recsys.ratings import prior_weight, shrunk_means
 from convrec.tools.base import ToolError
@@ -58,26 +59,23 @@ class CatalogArrays:
         self.avg_rating[rated_ids] = rated[:, 2]
         self.rating_prior = prior_weight(self.n_ratings)
         self.quality = shrunk_means(self.n_ratings, self.avg_rating)
-        self.genre_bits = self._genre_bits() if len(self.genre_names) <= 64 else None
+        self.genre_bits = self._genre_bits()
         self._sorted_popularity: np.ndarray | None = None
 
     def _genre_bits(self) -> np.ndarray:
-        bit_of = {gid: i for i, name in enumerate(self.genre_names)
-                  for gid in [self.genre_ids[name]]}
+        """(n, words) uint64: bit i of an item's row is set when it has genre_names[i]."""
+        index = {self.genre_ids[name]: i for i, name in enumerate(self.genre_names)}
         pairs = np.array(self.catalog.execute("SELECT item_id, genre_id FROM item_genres"),
                          dtype=np.int64).reshape(-1, 2)
-        lookup = np.zeros(max(bit_of) + 1 if bit_of else 1, dtype=np.uint64)
-        for gid, bit in bit_of.items():
-            lookup[gid] = np.uint64(1) << np.uint64(bit)
-        bits = np.zeros(self.n, dtype=np.uint64)
-        np.bitwise_or.at(bits, pairs[:, 0], lookup[pairs[:, 1]])
-        return bits
+        if pairs.size:
+            pairs[:, 1] = [index[gid] for gid in pairs[:, 1]]
+        return pack_genres(pairs, self.n, len(self.genre_names))
 
-    def bit_mask(self, names: list[str]) -> np.uint64:
-        mask = np.uint64(0)
-        for name in names:
-            mask |= np.uint64(1) << np.uint64(self.genre_names.index(name))
-        return mask
+    def bit_mask(self, names: list[str]) -> np.ndarray:
+        """The bit set of `names`, one word per 64 genres (as a row of `genre_bits`)."""
+        return pack_genres(np.array([(0, self.genre_names.index(name)) for name in names],
+                                    dtype=np.int64).reshape(-1, 2), 1,
+                           len(self.genre_names))[0]
 
     def resolve_genre(self, name: str) -> str:
         """The catalog's spelling of a genre ("sci-fi" -> "Sci-Fi"), or a ToolError listing all."""

@@ -132,12 +132,12 @@ class FilterSpec:
         if self.genres_any or self.genres_all or self.genres_none:
             bits = arr.genre_bits[ids]
             if self.genres_any:
-                keep &= (bits & arr.bit_mask(self.genres_any)) != 0
+                keep &= (bits & arr.bit_mask(self.genres_any)).any(axis=1)
             if self.genres_all:
                 need = arr.bit_mask(self.genres_all)
-                keep &= (bits & need) == need
+                keep &= ((bits & need) == need).all(axis=1)
             if self.genres_none:
-                keep &= (bits & arr.bit_mask(self.genres_none)) == 0
+                keep &= ~(bits & arr.bit_mask(self.genres_none)).any(axis=1)
         return keep
 
     def describe(self) -> str:

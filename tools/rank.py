@@ -178,7 +178,7 @@ class RankCandidates(Tool):
                                     self.models.get("sasrec"),
                                     self.models.get(self.similarity_model), weights)
         arrays = self._arrays
-        if arrays.genre_bits is not None and weights.genre and seeds:
+        if weights.genre and seeds:
             signals["genre"] = genre_overlap(arrays.genre_bits, seeds, ids)
         if weights.popularity:
             signals["popularity"] = np.log1p(arrays.popularity[ids].astype(np.float64))

@@ -310,3 +310,13 @@ def test_a_fact_question_about_that_after_a_list_answers_for_the_list(agent):
     picks, year = _ask(agent, "games like Catan", "what year did that come out?")
     assert year.trace.act == "info"
     assert all(str(item.year) in year.text for item in picks.items)
+
+
+def test_more_like_a_game_shares_its_facets_and_says_which(agent):
+    reply, = _ask(agent, "games like Dominion")
+    dominion = agent.parts.toolkit.catalog.item(agent.parts.match_title("Dominion")[0])
+    assert len(reply.items) == 5
+    for item in reply.items:
+        shared = [g for g in item.genres if g in dominion.genres]
+        assert shared  # a catalog past 64 facets keeps the facet overlap in the ranking
+        assert "shares" in item.reason and all(g in item.reason for g in shared[:3])

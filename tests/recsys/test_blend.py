@@ -56,3 +56,12 @@ def test_the_protocol_scores_each_ranker_on_every_user(split, home) -> None:
     assert set(by) == {"als", "als only"} and by["als"].users == 100
     assert by["als only"].hr == by["als"].hr  # the blend of one signal is that signal
     assert by["als"].hr > 0.03  # far above a random order over 1,682 items (10/1,682)
+
+
+def test_genre_sets_past_64_genres_keep_every_genre() -> None:
+    from convrec.recsys.blend import pack_genres
+
+    # item 0: genres 3 and 70; item 1: genre 70; item 2: genre 3; item 3: genre 69
+    bits = pack_genres(np.array([[0, 3], [0, 70], [1, 70], [2, 3], [3, 69]]), 4, 71)
+    assert bits.shape == (4, 2)
+    assert genre_overlap(bits, [0], np.array([1, 2, 3])).tolist() == [0.5, 0.5, 0.0]
