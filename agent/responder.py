@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from convrec.agent.describe import describe_frame
 from convrec.agent.frame import RequestFrame
+from convrec.agent.llm.registry import invoke_short
 from convrec.agent.trace import RecommendedItem
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ INTRO_PROMPT = (
     "that introduces the picks for the request. Do not name any title. No lists, no quotes."
 )
 MAX_SENTENCE_CHARS = 200
+SENTENCE_TOKENS = 64  # the one intro sentence; a server without a limit writes 1,024
 
 TitleFinder = Callable[[str], Collection[str]]  # text -> display titles it mentions
 
@@ -58,7 +60,8 @@ class Responder:
         if self.llm is None:
             return None
         try:
-            answer = self.llm.invoke([SystemMessage(system), HumanMessage(user)])
+            answer = invoke_short(self.llm, [SystemMessage(system), HumanMessage(user)],
+                                  SENTENCE_TOKENS)
         except Exception as exc:  # the reply must not fail because the small talk did
             log.warning("responder LLM failed, using the template: %s", exc)
             return None

@@ -103,6 +103,7 @@ class Turn:
     reply: ReplyStep | None = None
     reading: Reading | None = field(default=None, init=False)
     wish_dropped: bool = field(default=False, init=False)
+    llm_down: bool = field(default=False, init=False)  # unreachable or too slow this turn
     _titles: dict[str, tuple[int | None, str | None]] = field(default_factory=dict, init=False)
     _rows: dict[int, CatalogItem] = field(default_factory=dict, init=False)
 
@@ -142,6 +143,7 @@ class Turn:
                 if step.error_kind in LLM_DOWN_NOTES:
                     use_fallback = True
                     self.given = _with_note(self.given, LLM_DOWN_NOTES[step.error_kind])
+                    self.llm_down = True  # nor will it write the reply's sentence
                 feedback = ("your answer was not a valid frame: " + (step.error or ""),)
                 continue
             # a planner that checked the extractor's draft may overrule it: its result is
@@ -180,10 +182,10 @@ class Turn:
             planned = planner.plan(request) if planner is self.parts.fallback \
                 else call_before(self.deadline, planner.plan, request)
             frame = merge_frames(request.previous, planned)
+        except TimeoutError as exc:  # before connection errors: a slow server is up
+            return failed("timeout", f"timeout: {exc}")
         except (LLMConnectionError, ConnectionError) as exc:
             return failed("connection", f"connection: {exc}")
-        except TimeoutError as exc:
-            return failed("timeout", f"timeout: {exc}")
         except (LLMError, ValidationError, ValueError) as exc:
             return failed("invalid", str(exc))
         except Exception as exc:  # a broken LLM backend must not end the turn: fall back
@@ -324,6 +326,8 @@ class Turn:
         responder = self.parts.responder
         if responder.llm is None:
             return self._reply_text(final)
+        if self.llm_down:
+            return self._reply_text(final, Responder(None, responder.find_titles, responder.nouns))
         deadline = max(self.deadline, time.monotonic() + REPLY_GRACE_SECONDS)
         try:
             return call_before(deadline, self._reply_text, final)

@@ -24,6 +24,7 @@ from convrec.agent.llm.registry import (
     BackendOptions,
     LLMConnectionError,
     LLMError,
+    LLMTimeoutError,
     MissingKeyError,
 )
 
@@ -95,10 +96,13 @@ class CompatChatOpenAI(ChatOpenAI):
 
     def _connection_error(self, exc: Exception) -> LLMConnectionError:
         url = self.openai_api_base or OPENAI_BASE_URL
-        why = (f"no answer within {self.request_timeout} s"
-               if isinstance(exc, openai.APITimeoutError) else _root_cause(exc))
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMTimeoutError(
+                f"the LLM server at {url} gave no answer within {self.request_timeout} s. "
+                "Give it more time (timeout=...), serve a smaller or faster model, or choose "
+                "another backend with --llm (e.g. --llm embedded)")
         return LLMConnectionError(
-            f"cannot reach the LLM server at {url} ({why}). "
+            f"cannot reach the LLM server at {url} ({_root_cause(exc)}). "
             "Start the server (e.g. `ollama serve`, `vllm serve <model>`, `llama-server -m "
             "<file>`), fix base_url, or choose another backend with --llm (e.g. --llm embedded)")
 

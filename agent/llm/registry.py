@@ -44,6 +44,10 @@ class LLMConnectionError(LLMError):
     """The LLM server could not be reached within the timeout."""
 
 
+class LLMTimeoutError(LLMConnectionError, TimeoutError):
+    """The LLM server took longer than the timeout to answer (it may be up but slow)."""
+
+
 class ModelNotFoundError(LLMError, FileNotFoundError):
     """A local model folder or file is missing (nothing is downloaded at run time)."""
 
@@ -136,6 +140,13 @@ def get_chat_model(spec: str, **options: Any) -> BaseChatModel:
 def supports_constrained_decoding(model: BaseChatModel) -> bool:
     """True when `model` decodes under a JSON schema itself (always-valid structured output)."""
     return bool(getattr(model, "supports_constrained_decoding", False))
+
+
+def invoke_short(model: BaseChatModel, messages: LanguageModelInput, max_tokens: int) -> Any:
+    """`model.invoke(messages)` with at most `max_tokens` new tokens, whatever the backend
+    calls that limit (OpenAI-compatible servers: max_tokens; local models: max_new_tokens)."""
+    limit = "max_tokens" if hasattr(model, "openai_api_base") else "max_new_tokens"
+    return model.invoke(messages, **{limit: max_tokens})
 
 
 def token_counter(model: BaseChatModel) -> TokenCounter:

@@ -211,3 +211,35 @@ def test_the_llm_is_never_shown_another_sessions_data(make_agent, scripted):
     prompts = " ".join(str(m.content) for call in scripted.history for m in call)
     assert scripted.history and "victim-7f3a" not in prompts
     assert not any(t in prompts for t in ("Fargo", "Godfather", "Star Wars"))
+
+
+def test_a_server_that_never_answers_is_said_to_be_slow_and_asked_only_once(home, tmp_path):
+    import threading
+
+    accepted: list[socket.socket] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def accept() -> None:  # takes every connection, never answers
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+        agent = build_agent(home, llm="openai:gpt-4o-mini", base_url=url, api_key="x",
+                            timeout=1, max_retries=0, demos=0,
+                            profiles_path=tmp_path / "p.sqlite")
+        reply = agent.chat(REQUEST, "s")
+        assert_right_answer(reply)
+        assert "did not answer in time" in reply.text
+        assert "could not reach" not in reply.text
+        assert len(accepted) == 1  # the reply's sentence did not wait for it a second time
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()

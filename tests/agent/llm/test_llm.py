@@ -19,6 +19,7 @@ from convrec.agent.llm.embedded import embedded_model_dir
 from convrec.agent.llm.registry import (
     GenerationLimitError,
     LLMConnectionError,
+    LLMTimeoutError,
     MissingKeyError,
     ModelNotFoundError,
     generate_structured,
@@ -109,7 +110,7 @@ def test_silent_server_times_out_with_the_fix() -> None:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
         model = get_chat_model("openai:qwen2.5", base_url=url, timeout=1, max_retries=0)
         started = time.perf_counter()
-        with pytest.raises(LLMConnectionError, match="no answer within 1"):
+        with pytest.raises(LLMTimeoutError, match="no answer within 1"):
             model.invoke("hello")
         assert time.perf_counter() - started < 5
 
