@@ -15,7 +15,7 @@ from convrec.recsys.schema import plural
 
 _MISSING = {"people": "cast, crew or author", "plot": "plots or content details",
             "runtime": "running or playing times", "rating": "ratings",
-            "players": "player counts", "price": "prices", "complexity": "complexity",
+            "players": "player counts", "price": "prices", "complexity": "complexity ratings",
             "age": "age ratings"}
 _GREETING_WORDS = frozenset("hi hello hey heya hiya howdy yo sup morning evening hola bonjour "
                             "salut hallo".split())

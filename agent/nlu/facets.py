@@ -52,7 +52,8 @@ EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "com
             "cooperative": ("cooperative", "co-operative", "team up against the game"),
             "historical fiction": ("historical",), "biography": ("biographies",),
             "poetry": ("poems",), "thriller": ("suspense", "suspenseful"),
-            "animals": ("animal",), "trains": ("train", "railway", "railroad")}
+            "animals": ("animal",), "trains": ("train", "railway", "railroad"),
+            "strategy": ("thinky", "thinking", "brainy", "tactical")}
 # Everyday English short forms of label words, taken by any facet whose name they shorten.
 ABBREVIATIONS = {"coop": "cooperative", "co-op": "cooperative", "co op": "cooperative",
                  "sci-fi": "science fiction", "sci fi": "science fiction",

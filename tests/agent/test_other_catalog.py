@@ -320,3 +320,10 @@ def test_more_like_a_game_shares_its_facets_and_says_which(agent):
         shared = [g for g in item.genres if g in dominion.genres]
         assert shared  # a catalog past 64 facets keeps the facet overlap in the ranking
         assert "shares" in item.reason and all(g in item.reason for g in shared[:3])
+
+
+def test_a_follow_up_about_the_same_person_keeps_what_was_asked_for_them(agent):
+    first, second = _ask(agent, "a present for my nephew, he loves animals",
+                         "anything cooperative so he doesn't cry when he loses lol")
+    assert second.items
+    assert all({"Animals", "Cooperative"} <= set(item.genres) for item in second.items)
