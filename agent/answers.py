@@ -63,8 +63,12 @@ class CatalogFacts:
     def mentions(self, query: str) -> bool:
         """Does every word of `query` (or its singular) occur in the items' text?"""
         found = [w for w in query.lower().split() if len(w) >= 3]
-        return bool(found) and all(w in self.words or w.rstrip("s") in self.words
-                                   for w in found)
+        return bool(found) and not self.unmentioned(query)
+
+    def unmentioned(self, query: str) -> list[str]:
+        """The words of `query` (3 letters or more) that no item's text holds."""
+        return [w for w in query.lower().split() if len(w) >= 3
+                and w not in self.words and w.rstrip("s") not in self.words]
 
     def missing(self, asks: Sequence[Fact]) -> list[str]:
         """Names of the asked facts this catalog does not hold."""

@@ -139,7 +139,7 @@ def ranking_phrase(ranker: str, similar_to: Sequence[str],
         return "suits what you have liked and seen"
     if ranker == "rating":
         if item is not None and item.avg_rating is not None:
-            return f"rated {item.avg_rating:.1f} on average by {people(item.popularity)}"
+            return f"rated {item.avg_rating:.2f} on average by {people(item.popularity)}"
         return "highest average rating"
     if ranker == "popularity" and item is not None:
         said = f"{people(item.popularity)} in the data " + \
@@ -234,3 +234,20 @@ def few_note(items: Sequence[RecommendedItem], again: Sequence[str]) -> list[str
     if not items:
         return []
     return [f"(Only {len(items)} {'fits' if len(items) == 1 else 'fit'}.)"]
+
+
+def once_each(ranked) -> list:
+    """(item, score) pairs in order, a title the data lists twice shown once."""
+    seen: set[str] = set()
+    return [(item, score) for item, score in ranked
+            if not (item.label() in seen or seen.add(item.label()))]
+
+
+def shows_picks(frame: RequestFrame) -> bool:
+    """Does the turn answer with picks: a request, or feedback that liked a title?"""
+    return frame.intent == "recommend" or (frame.intent == "feedback" and bool(frame.similar_to))
+
+
+def counts_items(frame: RequestFrame) -> bool:
+    """"how many horror films?": a question answered by counting the catalog."""
+    return frame.intent == "info" and "count" in frame.asks and not frame.about

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,18 +29,22 @@ from convrec.agent.describe import describe_frame
 from convrec.agent.executor import Execution, execute
 from convrec.agent.frame import RequestFrame, merge_frames
 from convrec.agent.llm.registry import LLMConnectionError, LLMError, call_before
+from convrec.agent.nlu.normalise import capitalised_in, is_word
 from convrec.agent.parts import AgentParts
 from convrec.agent.planner import PlanRequest, Reading
 from convrec.agent.reply import (
     Outcome,
+    counts_items,
     dropped_label,
     few_note,
     nothing_to_search,
+    once_each,
     ranking_basis,
     reasons,
     recommended,
     reply_text,
     shared_text,
+    shows_picks,
 )
 from convrec.agent.responder import Responder
 from convrec.agent.trace import (
@@ -64,6 +67,7 @@ LLM_DOWN_NOTES: dict[PlanError, str] = {
     "timeout": "(The language model did not answer in time, so I read your request without it.)",
 }
 REPLY_GRACE_SECONDS = 2.0  # the LLM's reply sentence may run this far past the deadline
+SPARE = 5  # ranked items read beyond those shown, to replace a title the data lists twice
 
 
 @dataclass
@@ -199,13 +203,16 @@ class Turn:
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
         if frame.query and not self.parts.facts.mentions(frame.query):
-            if frame.query == self.reference.frame.query:  # the user's wish, not the LLM's
-                note = unsearchable_text(frame.query, self.parts.facts,
-                                         _capitalised(frame.query, self.given.message))
+            missing = self.parts.facts.unmentioned(frame.query)
+            kept = [w for w in frame.query.split() if w.lower() not in missing]
+            said = [w for w in missing if is_word(w) or capitalised_in(w, self.given.message)]
+            if frame.query == self.reference.frame.query and said:  # the user's, not the LLM's
+                note = unsearchable_text(" ".join(said), self.parts.facts,
+                                         capitalised_in(" ".join(said), self.given.message))
                 if note not in self.given.notes:
                     self.given = _with_note(self.given, note)
-                self.wish_dropped = True
-            frame = frame.model_copy(update={"query": None})
+            self.wish_dropped = self.wish_dropped or (not kept and bool(said))
+            frame = frame.model_copy(update={"query": " ".join(kept) or None})
         grounded = ground(frame, self._match_title, self.parts.facts.known_people)
         stated = set(grounded.unknown_titles) <= set(self.reference.unknown_titles)
         if frame.intent == "recommend" and stated and nothing_to_search(
@@ -213,7 +220,7 @@ class Turn:
             return Attempt(frame, grounded, [], None, Verdict(True), own_reference)
         plan = compile_plan(grounded, self._context())
         execution = None
-        bus = self.parts.toolkit.new_bus() if _counts(frame) else self._new_bus(frame.narrow)
+        bus = self.parts.toolkit.new_bus() if counts_items(frame) else self._new_bus(frame.narrow)
         for event in execute(self.parts.toolkit, plan, bus, attempt):
             if isinstance(event, ToolStep):
                 yield event
@@ -275,7 +282,7 @@ class Turn:
 
     def _expectations(self, grounded: Grounded, own_reference: bool = False) -> Expectations:
         # a question about a seen or liked film is fine; recommending it again is not
-        forbidden = set() if not _picks(grounded.frame) else {
+        forbidden = set() if not shows_picks(grounded.frame) else {
             *self.given.excluded_ids, *self.reference.exclude_ids, *self.reference.similar_ids,
             *self.reference.disliked_ids, *grounded.similar_ids, *grounded.disliked_ids}
         if grounded.frame.narrow:  # "only the 80s ones": the list just shown may come back
@@ -292,16 +299,17 @@ class Turn:
             result = execution.results.get(names.ITEM_INFO)
             ids = [int(i) for i in grounded.about_ids] if result else []
             scores = [0.0] * len(ids)
-        elif not _picks(frame) or names.RANK_CANDIDATES not in execution.results:
+        elif not shows_picks(frame) or names.RANK_CANDIDATES not in execution.results:
             return []
         else:
-            top = execution.bus.top(frame.count or self.given.n)
-            ids = [int(i) for i in top]
-            scores = [float(s) for s in execution.bus.scores[: len(ids)]]
+            wanted = frame.count or self.given.n
+            top = [int(i) for i in execution.bus.top(wanted + SPARE)]
+            kept = once_each(zip(self._fetch(top), execution.bus.scores[: len(top)]))
+            ids, scores = [i.id for i, _ in kept[:wanted]], [float(s) for _, s in kept[:wanted]]
             ranker = execution.results[names.RANK_CANDIDATES].artifact.get("used")
         items = [recommended(item, 0.0 if np.isnan(score) else score)
                  for item, score in zip(self._fetch(ids), scores)]
-        if not _picks(frame):
+        if not shows_picks(frame):
             return items
         liked = [g for item in self._fetch(grounded.similar_ids) for g in item.genres]
         said = reasons(grounded, ranker, items, self.parts.bands.popular_min,
@@ -344,7 +352,7 @@ class Turn:
         counted = len(final.execution.bus) if final.execution else self.parts.facts.size
         outcome = Outcome(final.frame, final.grounded, final.items,
                           wish_dropped=self.wish_dropped,
-                          counted=counted if _counts(final.frame) else None)
+                          counted=counted if counts_items(final.frame) else None)
         if final.frame.intent == "explain":
             outcome = self._explanation(outcome)
         return reply_text(outcome, self.given.message, notes,
@@ -383,18 +391,3 @@ class Turn:
 
 def _with_note(given: TurnInput, note: str) -> TurnInput:
     return dataclasses.replace(given, notes=(*given.notes, note))
-
-
-def _picks(frame: RequestFrame) -> bool:
-    """Does the turn answer with picks: a request, or feedback that liked a title?"""
-    return frame.intent == "recommend" or (frame.intent == "feedback" and bool(frame.similar_to))
-
-
-def _counts(frame: RequestFrame) -> bool:
-    """"how many horror films?": a question answered by counting the catalog."""
-    return frame.intent == "info" and "count" in frame.asks and not frame.about
-
-
-def _capitalised(words: str, message: str) -> bool:
-    """Is some word of `words` capitalised in `message` ("I love Hitchcock")?"""
-    return any(re.search(rf"\b{re.escape(w.capitalize())}\b", message) for w in words.split())

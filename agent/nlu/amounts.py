@@ -28,7 +28,7 @@ _ASK = r"(?:give me|show me|gimme|get me|send me|list|recommend|suggest|pick|fin
        r"just|only|top|another|can i get|can i have|i'd like|id like|how about)"
 _NOT_AFTER = re.compile(r"\s*(?:years?|yrs?|yo\b|-year|hours?|hrs?|minutes?|mins?|days?|"
                         r"weeks?|times?|people|persons|friends|kids\b(?!'? ?(?:movies|films))|"
-                        r"children|of (?:us|them|my)|percent|%|am|pm|o'?clock|stars?\b|/)")
+                        r"children|of (?:us|my)|percent|%|am|pm|o'?clock|stars?\b|/)")
 _MORE = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(re.escape(w) for w in _WORDS if " " not in w)
                    + r")\s+more\b")
 _ONE = re.compile(r"\b(?:just|only|pick|give me|gimme|recommend|suggest|show me|need|want)\s+"

@@ -131,8 +131,8 @@ _GREETING = re.compile(r"^\W*(?:hi|hello|hey|heya|hiya|howdy|yo|sup|good (?:morn
 # Wishes about facts no catalog field holds, in a request: "2p games", "under 30 minutes".
 _NUMBER = r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
 _UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
-    "players": re.compile(r"\b" + _NUMBER + r"\s*-?\s*(?:p|players?|ppl|people|persons|"
-                          r"friends|of us|of them)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+"
+    "players": re.compile(r"\b(?:\d+|" + _NUMBER[3:] + r"\s*-?\s*(?:p|players?|ppl|people|persons|"
+                          r"friends|of us|kids)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+"
                           r"play)?\b|\bplayer count\b|\b(?:just )?the two of us\b|\bfor "
                           r"(?:just )?(?:two|2)\b(?!\s*(?:min|hour|hrs|years?))|\b(?:big|"
                           r"large|huge) (?:group|crowd)s?\b|\bcouples?\b"),
@@ -141,7 +141,10 @@ _UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
                           r"mins|minutes|hours?|hrs?)\b(?:\s+(?:long|tops|max))?|\bunder an "
                           r"hour\b|\b(?:quick|quicker|short|shorter|fast|long|longer|"
                           r"lengthy)(?=\s+(?:games?|ones?|play|plays|to play|filler|session))|"
-                          r"\bfillers?\b|\bnot (?:too |that |so )?long\b"),
+                          r"\bfillers?\b|\bnot (?:too |that |so |2 |to )?long\b|\b(?:something|"
+                          r"anything) (?:short|quick)\b|\b(?:shorter|longer|quicker)\b"),
+    "price": re.compile(r"\b(?:cheap|cheaper|cheapest|inexpensive|affordable|budget|"
+                        r"expensive|pricey)\b|\$\d+|\b\d+ ?(?:dollars|bucks|euros?|usd|eur)\b"),
     "complexity": re.compile(r"\b(?:heavy|heavier|meaty|meatier|crunchy|weighty|complex|"
                              r"complicated|brain ?burners?|burns? your brain|lots of rules|"
                              r"easy to learn|simple rules|easy rules|(?:light|lighter|simple|"

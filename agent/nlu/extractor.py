@@ -81,8 +81,11 @@ _ITEMS_ASKED = re.compile(r"\b(?:what|which|any|some)\b.{0,30}\b(?:movies|films|
                           r"series|games|books|titles|ones|picks|recommendations)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
+# Two titles and nothing but "or" and a question mark (titles blanked): which of the two?
+_EITHER = re.compile(r"^\W*(?:(?:should|would|do) (?:i|we|you) \w+ )?\W*or\W*\?\W*$")
 # A question about "it" that names no title: about the title last talked about.
-_ABOUT_IT = re.compile(r"\b(?:it|that|that one|this one)\b|\b(?:genres?|year|rating|rated)\b")
+_ABOUT_IT = re.compile(r"\b(?:it|that|that one|this one|each|each one|each of them)\b|"
+                       r"\b(?:genres?|year|rating|rated)\b")
 # The two sides of a comparison: "fargo or scream", "1 or 3", "alien vs aliens".
 # Asking for more like an item: "like it but better rated" is a request, not a question.
 _LIKE_IT = re.compile(r"\b(?:like|similar to)\s+(?:it|that|this|that one|this one|those|these|"
@@ -214,7 +217,8 @@ class SlotExtractor:
         rest = blank(folded, [(m.start, m.end) for m in mentions]
                       + [(u.start, u.end) for u in unknown])
         said_rest = blank(said, [(m.start, m.end) for m in named])
-        if is_compare(rest) or is_compare(said_rest):  # titles blanked: "As Good As It Gets"
+        if is_compare(rest) or is_compare(said_rest) or (  # titles blanked: "As Good As It Gets"
+                len(mentions) == 2 and _EITHER.match(rest)):  # "Heat or Casino?"
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
                 titles = list(dict.fromkeys([*focus, *titles]))

@@ -42,6 +42,8 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "excluding", "exclude", "minus", "other than", "besides", "none of", "never",
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
              "bored with", "sick of", "no more", "not into", "had enough", "done with",
+             "never want to see", "don't want to see", "dont want to see",
+             "do not want to see", "never want", "never again",
              "fed up with", "burnt out on", "burned out on", "not a fan of", "nothing too",
              "not in the mood for", "no more of", "enough of", "not feeling", "isn't", "isnt",
              "none", "none with",
@@ -156,7 +158,7 @@ trying try check sounds sound fine cheers whatever everyone everybody someone so
 people person he's she's it's that's what's there's here's who's dark nicer nicest
 possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
-designed designer created invented published wrote written theme themed themes
+designed designer created invented published wrote written theme themed themes per via
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs
@@ -174,7 +176,8 @@ what which tonight good best rec recs
 
 # Moods and content no catalog field judges: the reply says they were not taken into account.
 MOODS = ("uplifting", "feel good", "feel-good", "feelgood", "cheer me up", "cheerful",
-         "make me cry", "tearjerking", "sad", "depressing", "happy", "wholesome", "heartwarming",
+         "make me cry", "cry", "a good cry", "tearjerking", "sad", "depressing", "happy",
+         "wholesome", "heartwarming",
          "heart-warming", "lighthearted", "light-hearted", "dark", "gritty", "violent",
          "violence", "bloody", "gore", "gory", "childish", "intense", "relaxing", "chill",
          "cozy", "cosy", "thought-provoking", "thought provoking", "mind-bending", "slow",

@@ -47,7 +47,7 @@ invented published wrote
 """.split())
 _TO_CUES = frozenset("similar compared compare comparable close".split())
 # Words right after a sentence-initial one-word title that make it a title mention.
-_AFTER_CUES = frozenset("was is and or were rocks".split())
+_AFTER_CUES = frozenset("was is and or were rocks but".split())
 # Text right before / after a one-word title that makes it a title mention.
 _CUE_BEFORE = re.compile(r"(?:\b(?:aren't|isn't|wasn't|weren't|arent|isnt|wasnt|werent)|"
                          r"\bwho(?:'s|s| is| was| are) in|"

@@ -50,7 +50,8 @@ _TITLE_END = re.compile(r"\s+(?:or|but|if|in there|in the catalog|in your|come o
                         r"have|any good|worth|from|for|with|because|since|so|and (?:something|"
                         r"anything|some|any|also)|recommend|is that|which|please|pls|plz|"
                         r"thanks|lol|haha|again|already|too|as well|my|otherwise|then)\b")
-_SKIP = re.compile(r"^(?:it|that|this|those|these|them|one|ones|a|an|the|some|any|something|"
+_SKIP = re.compile(r"^(?:of|by|from)\b|"  # "do you have of/by X": a person, not a title
+                   r"^(?:it|that|this|those|these|them|one|ones|a|an|the|some|any|something|"
                    r"anything|more|that one|this one|those ones|to|you|me|him|her)$|"
                    r"^(?:the )?(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
                    r"seventh|eighth|ninth|tenth|last|#\s*\d+)(?: one| movie| film| pick)?$|"

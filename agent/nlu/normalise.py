@@ -158,6 +158,16 @@ def english_words() -> frozenset[str]:
     return frozenset(line.split(" ", 1)[0] for line in data.splitlines())
 
 
+def is_word(word: str) -> bool:
+    """An English word of four letters or more (not a typo such as "gud", "frm")."""
+    return len(word) >= 4 and word.lower() in english_words()
+
+
+def capitalised_in(words: str, message: str) -> bool:
+    """Is some word of `words` capitalised in `message` ("I love Hitchcock")?"""
+    return any(re.search(rf"\b{re.escape(w.capitalize())}\b", message) for w in words.split())
+
+
 # ---- translation ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)

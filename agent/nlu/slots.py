@@ -198,7 +198,7 @@ def _is_content(word: str) -> bool:
     return True
 
 
-_OR_GAP = re.compile(r"^\s*(?:movies?|films?|flicks?|ones?|stuff|or)?\s*,?\s*(?:or|/|either|"
+_OR_GAP = re.compile(r"^\s*(?:" + ITEM_NOUN[3:-1] + r"|ones?|stuff|or)?\s*,?\s*(?:or|/|either|"
                      r"o|ou|oder)\s+(?:(?:an?|some|maybe|perhaps|possibly|else)\s+)*$")
 
 

@@ -20,8 +20,9 @@ _ACKNOWLEDGED = re.compile(r"^\W*(?:ok(?:ay)?[ ,]+|ah[ ,]+|oh[ ,]+)?(?:good to k
 _CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 # Praise for the assistant: chit-chat, and "funnier" in it asks for no comedy.
 _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |way |just |the |"
-                         r"a )?(?:best|awesome|great|amazing|funny|funnier|smart|smarter|"
-                         r"better|rock|rule|legend|genius|star|lifesaver|life saver)\b")
+                         r"a |pretty |quite |very |actually )?(?:best|awesome|great|amazing|"
+                         r"funny|funnier|smart|smarter|better|rock|rule|legend|genius|star|"
+                         r"lifesaver|life saver|good at this|good at it)\b")
 
 
 def is_chat(folded: str) -> bool:

@@ -88,7 +88,7 @@ def test_top_rated_ranks_by_the_mean_rating_and_says_so(agent):
     reply = agent.chat("top rated comedies", "top")
     ratings = [i.avg_rating for i in reply.items]
     assert len(ratings) == 5 and min(ratings) >= 4.0
-    assert all(re.search(r"rated \d\.\d on average by \d+ people", i.reason)
+    assert all(re.search(r"rated \d\.\d\d on average by \d+ people", i.reason)
                for i in reply.items)
 
 
@@ -163,3 +163,29 @@ def test_a_liked_title_is_noted_and_answered_with_picks_like_it(agent):
     assert agent.profile("fav").liked == [49]
     older = agent.chat("something older", "fav")
     assert older.items and all(i.year < 1977 for i in older.items)
+
+
+def test_two_titles_and_or_with_a_question_mark_compare_them(agent):
+    reply = agent.chat("Heat or Casino?", "either")
+    assert reply.trace.act == "compare"
+    assert "Heat" in reply.text and "Casino" in reply.text
+
+
+def test_a_title_the_data_lists_twice_is_shown_once(agent):
+    # Desperate Measures (1998) is in the data twice, both Crime|Drama|Thriller
+    reply = agent.chat("crime thrillers from 1998", "dup")  # 4 items, 3 titles
+    labels = [item.label() for item in reply.items]
+    assert "Desperate Measures (1998)" in labels and len(labels) == len(set(labels)) == 3
+
+
+def test_a_typo_or_filler_word_is_not_reported_as_a_failed_search(agent):
+    reply = agent.chat("comedies frm the 80s pls", "filler")
+    assert "couldn't find" not in reply.text
+    assert reply.items and all("Comedy" in i.genres for i in reply.items)
+
+
+def test_a_liked_title_before_but_is_a_title_and_a_mood_is_said(agent):
+    jaws = agent.chat("Jaws but funnier", "jaws")
+    assert all("Comedy" in i.genres for i in jaws.items) and "like Jaws" in jaws.text
+    cry = agent.chat("i just want to cry tonight", "cry")
+    assert "can't tell mood" in cry.text
