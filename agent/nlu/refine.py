@@ -76,6 +76,9 @@ def refine(folded: str, frame: RequestFrame, years: YearSlots, previous: Request
     if frame.genres and not _REPLACE.search(folded) and not _UNION.search(folded):
         update["genres"] = [g for g in [*previous.genres, *frame.genres]
                             if g not in frame.exclude_genres]
+        if not frame.genres_any:  # "horror or zombies" ... "only the cooperative ones"
+            update["genres_any"] = [g for g in previous.genres_any
+                                    if g not in frame.exclude_genres]
     if known.keep_people and not frame.people and not _REPLACE.search(folded):
         update["people"] = [p for p in previous.people if p not in frame.exclude_people]
     return merge_frames(previous, frame.model_copy(update=update))

@@ -66,7 +66,8 @@ _OLD = re.compile(r"(?<!year )(?<!years )(?<!year-)(?<!yr )(?<!yrs )(?<!yr-)(?<!
                   r"classics?|golden age|vintage|"
                   r"black and white|black-and-white|the older the better)\b")
 _PREFERRED = re.compile(r"\b(?:only|just|rather|prefer|preferably|ideally)\s+(?:\w+\s+)?$")
-_OLDER = re.compile(r"(?<!the )\b(?:older|earlier|more classic|before that)\b")
+_OLDER = re.compile(r"(?<!the )\b(?:older|earlier|more classic|before that)\b|"
+                    r"(?<=the )(?:older|earlier)(?= ones\b)")  # "only the older ones"
 
 
 @dataclass

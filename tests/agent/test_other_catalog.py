@@ -327,3 +327,12 @@ def test_a_follow_up_about_the_same_person_keeps_what_was_asked_for_them(agent):
                          "anything cooperative so he doesn't cry when he loses lol")
     assert second.items
     assert all({"Animals", "Cooperative"} <= set(item.genres) for item in second.items)
+
+
+def test_narrowing_keeps_any_of_and_the_older_ones_are_older(agent):
+    _, coop = _ask(agent, "horror or zombie games", "only the cooperative ones")
+    assert coop.items and all("Cooperative" in i.genres and {"Horror", "Zombies"} & set(i.genres)
+                              for i in coop.items)
+    first, older = _ask(agent, "games by Uwe Rosenberg", "only the older ones")
+    newest = max(i.year for i in first.items)
+    assert older.items and all(i.year < newest for i in older.items)
