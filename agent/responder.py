@@ -43,6 +43,10 @@ class Responder:
 
     def recommend(self, message: str, frame: RequestFrame, items: Sequence[RecommendedItem],
                   notes: Sequence[str] = ()) -> str:
+        if not items and _only_more_by(frame):  # "has she made anything else?"
+            return "\n".join([f"I have no other {self.nouns} by {' and '.join(frame.people)} "
+                              f"in this catalog than {' and '.join(frame.exclude_titles)}.",
+                              *notes])
         if not items:
             return "\n".join(["I could not find anything that fits " + (
                 describe_frame(frame, self.nouns) or "that") + ". Try fewer conditions.", *notes])
@@ -89,3 +93,9 @@ def _item_line(item: RecommendedItem) -> str:
     genres = ", ".join(item.genres)
     line = item.label() + (f" - {genres}" if genres else "")
     return line + (f" ({item.reason})" if item.reason else "")
+
+
+def _only_more_by(frame: RequestFrame) -> bool:
+    """Only "more by these people, not these titles" (the titles they made that were named)."""
+    rest = frame.model_copy(update={"people": [], "exclude_titles": [], "count": None})
+    return bool(frame.people and frame.exclude_titles) and not rest.has_constraints()

@@ -19,13 +19,14 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "a couple": 2, "a couple of": 2, "couple of": 2, "a pair of": 2,
           "a single": 1, "a handful of": 5, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4,
           "cinco": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "zwei": 2, "drei": 3,
-          "vier": 4, "fünf": 5, "funf": 5}
+          "vier": 4, "fünf": 5, "funf": 5, "due": 2, "tre": 3, "quattro": 4, "cinque": 5}
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(sorted((re.escape(w) for w in _WORDS if w != "one"),
                                               key=len, reverse=True)) + ")"
 _NOUNS = (r"movies?|films?|flicks?|picks?|recommendations?|recs?|suggestions?|titles?|"
           r"options?|ones|things|peliculas?|pelis|filme?")
 _ASK = r"(?:give me|show me|gimme|get me|send me|list|recommend|suggest|pick|find|need|want|" \
-       r"just|only|top|another|can i get|can i have|i'd like|id like|how about)"
+       r"just|only|top|another|can i get|can i have|i'd like|id like|how about|solo|nur|" \
+       r"seulement|solamente)"
 _NOT_AFTER = re.compile(r"\s*(?:years?|yrs?|yo\b|-year|hours?|hrs?|minutes?|mins?|days?|"
                         r"weeks?|times?|people|persons|friends|kids\b(?!'? ?(?:movies|films))|"
                         r"children|of (?:us|my)|percent|%|am|pm|o'?clock|stars?\b|/)")

@@ -133,7 +133,9 @@ _NUMBER = r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|twe
 _UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
     "players": re.compile(r"\b(?:\d+|" + _NUMBER[3:] + r"\s*-?\s*(?:p|players?|ppl|people|persons|"
                           r"friends|of us|kids)\b(?:\s+games?)?|\bsolo(?:\s+games?|\s+"
-                          r"play)?\b|\bplayer count\b|\b(?:just )?the two of us\b|\bfor "
+                          r"play)?\b(?!\s+(?:\d|one|two|three|four|five|due|tre|dos|tres|deux|trois|"
+                          r"zwei|drei|uno|una|un|el|la|los|las|le|les|die|der|das|i|il))|"
+                          r"\bplayer count\b|\b(?:just )?the two of us\b|\bfor "
                           r"(?:just )?(?:two|2)\b(?!\s*(?:min|hour|hrs|years?))|\b(?:big|"
                           r"large|huge) (?:group|crowd)s?\b|\bcouples?\b"),
     "runtime": re.compile(r"\b(?:under|less than|more than|over|at most|max(?:imum)?|about|"

@@ -304,7 +304,8 @@ class SlotExtractor:
                              if not any(w in m.split() for m in moods)) or None
         if query and people:
             named = {w.lower() for p in people for w in p.text.split()}
-            query = " ".join(w for w in query.split() if w.lower() not in named) or None
+            query = " ".join(w for w in query.split()
+                             if w.lower().removesuffix("'s") not in named) or None
         seen = [m.title for m, r in zip(mentions, roles) if r == "seen"]
         frame = RequestFrame(
             genres=wanted, genres_any=any_of if len(any_of) > 1 else [],

@@ -27,7 +27,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "thriller": ("thriller", "suspense"), "war": ("war",), "western": ("western",),
     "strategy": ("strategy",), "cooperative": ("cooperative", "coop"),
     "party": ("party",), "card": ("card game", "card games", "cards"),
-    "puzzle": ("puzzle", "puzzles"), "dice": ("dice",),
+    "puzzle": ("puzzle", "puzzles"), "dice": ("dice",), "trains": ("trains", "train"),
+    "animals": ("animals", "animal"),
 }
 
 # Function words of English: evidence against rewriting a message.
@@ -92,6 +93,7 @@ SPANISH = Language(
         "war": "guerra, de guerra, bélica(s), bélico(s)",
         "western": "western(s), del oeste, de vaqueros, vaqueros",
         "strategy": "estrategia, de estrategia", "cooperative": "cooperativo(s), cooperativa(s)",
+        "trains": "tren(es), de trenes, ferrocarril(es)", "animals": "animal(es), de animales",
         "party": "de fiesta, para fiestas", "card": "de cartas, de naipes",
         "puzzle": "rompecabezas, puzle(s), de lógica", "dice": "de dados, dados",
     },
@@ -192,6 +194,7 @@ FRENCH = Language(
         "war": "guerre, de guerre",
         "western": "western(s), de cowboys, de cow-boys",
         "strategy": "stratégie, de stratégie", "cooperative": "coopératif(s), coopérative(s)",
+        "trains": "train(s), de trains, chemin(s) de fer", "animals": "animaux, d'animaux",
         "party": "d'ambiance, de soirée", "card": "de cartes",
         "puzzle": "casse-tête, de réflexion", "dice": "de dés",
     },
@@ -294,6 +297,7 @@ GERMAN = Language(
         "war": "kriegsfilm(e), krieg, antikriegsfilm(e)",
         "western": "western, cowboyfilm(e)",
         "strategy": "strategiespiel(e), strategisch*", "cooperative": "kooperativ*",
+        "trains": "zug, züge, zügen, eisenbahn*", "animals": "tiere, tieren, tierspiel(e)",
         "party": "partyspiel(e)", "card": "kartenspiel(e)",
         "puzzle": "rätsel, knobelspiel(e)", "dice": "würfelspiel(e), würfel",
     },

@@ -158,7 +158,7 @@ trying try check sounds sound fine cheers whatever everyone everybody someone so
 people person he's she's it's that's what's there's here's who's dark nicer nicest
 possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
-designed designer created invented published wrote written theme themed themes per via
+designed designer created invented published wrote written theme themed themes per via solo
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs

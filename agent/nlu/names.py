@@ -33,7 +33,8 @@ _PERSON_CUE = re.compile(r"\b(?:with|starring|featuring|feat\.?|by|directed by|m
 # Cues after which a word unknown to the extractor names a person even in lower case.
 _STRONG_CUE = re.compile(r"\b(?:starring|featuring|feat\.?|by|directed by|made by|director|"
                          r"actor|actress|(?:movies|films) (?:of|from))\s+$")
-_PERSON_NOUN = re.compile(r"^\s*(?:'s\s+)?(?:movies?|films?|flicks?|ones|stuff|pictures?|"
+_PERSON_NOUN = re.compile(r"^\s*(?:'s\s+)?(?:movies?|films?|flicks?|ones|stuff|pictures?|games?|"
+                          r"books?|novels?|designs?|"
                           r"classics?|westerns?|comedies|dramas?|thrillers?|sci[- ]?fi|"
                           r"horror|action|romance|musicals?)\b")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'-]*")
@@ -100,6 +101,8 @@ def find_people(text: str, taken: Sequence[tuple[int, int]], known: Callable[[st
             if (cued and (capital or first in FIRST_NAMES or rare)) or strong \
                     or (noun and (capital and i > 0 or rare)) \
                     or paired:
+                if text[start:end].endswith(("'s", "’s")):  # "Vital Lacerda's games"
+                    end -= 2
                 names.append(Name(start, end, text[start:end]))
                 i += run
                 continue

@@ -336,3 +336,27 @@ def test_narrowing_keeps_any_of_and_the_older_ones_are_older(agent):
     first, older = _ask(agent, "games by Uwe Rosenberg", "only the older ones")
     newest = max(i.year for i in first.items)
     assert older.items and all(i.year < newest for i in older.items)
+
+
+def test_what_else_by_someone_with_nothing_else_says_so(agent):
+    _, more = _ask(agent, "tell me about Wingspan", "has she made anything else?")
+    assert not more.items
+    assert "no other games by Elizabeth Hargrave in this catalog than Wingspan" in more.text
+
+
+@pytest.mark.parametrize("message, facet", [
+    ("Wir suchen ein Spiel mit Zügen für die ganze Familie", "Trains"),
+    ("juegos de trenes", "Trains"),
+    ("des jeux avec des animaux", "Animals"),
+])
+def test_more_facet_words_in_other_languages(agent, message, facet):
+    reply, = _ask(agent, message)
+    assert reply.items and all(facet in item.genres for item in reply.items)
+
+
+def test_a_count_in_italian_and_a_possessive_designer_the_catalog_lacks(agent):
+    _, three = _ask(agent, "games by Knizia", "solo tre per favore")
+    assert len(three.items) == 3 and "couldn't find" not in three.text
+    lacerda, = _ask(agent, "I love Vital Lacerda's games, anything similar?")
+    assert "couldn't find Vital Lacerda among the designers" in lacerda.text
+    assert "lacerda's" not in lacerda.text
