@@ -16,7 +16,7 @@ from convrec.recsys.schema import plural
 _MISSING = {"people": "cast, crew or author", "plot": "plots or content details",
             "runtime": "running or playing times", "rating": "ratings",
             "players": "player counts", "price": "prices", "complexity": "complexity ratings",
-            "age": "age ratings"}
+            "age": "age ratings", "publisher": "publisher"}
 _GREETING_WORDS = frozenset("hi hello hey heya hiya howdy yo sup morning evening hola bonjour "
                             "salut hallo".split())
 _THANKS_WORDS = frozenset("thanks thank thx ty cheers merci gracias danke perfect great cool "
@@ -168,6 +168,8 @@ def disliked_text(disliked: Sequence[str]) -> str:
 def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
               facts: CatalogFacts) -> str:
     lines = [_facts_line(item, facts) for item in items]
+    if len(items) == 1 and items[0].description and "plot" not in asks:
+        lines.append(items[0].description)  # "tell me about #3": what it is, in a sentence
     if "plot" in asks:
         lines += [f"{item.title}: {item.description}" for item in items if item.description]
         lines += [f"I don't have a description of {item.title}." for item in items
@@ -183,11 +185,25 @@ def info_text(items: Sequence[RecommendedItem], asks: Sequence[Fact],
 
 
 def count_text(count: int, wanted: str, facts: CatalogFacts) -> str:
+    if not wanted:  # "how many games do you have?"
+        return f"This catalog has {count:,} {facts.nouns if count != 1 else facts.noun}."
     return f"This catalog has {count:,} {wanted}." if count != 1 else \
         f"This catalog has 1 {facts.noun} that fits: {wanted}."
 
 
-def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
+def compare_text(items: Sequence[RecommendedItem], facts: CatalogFacts,
+                 by_year: bool = False) -> str:
+    """The items side by side; `by_year`: the question was which is newer or older, so the
+    years come first."""
+    text = _compared(items, facts)
+    if not by_year:
+        return text
+    lines = text.split("\n")
+    dated = [line for line in lines if line.startswith("The newest") or " came out first " in line]
+    return "\n".join([*dated, *(line for line in lines if line not in dated)])
+
+
+def _compared(items: Sequence[RecommendedItem], facts: CatalogFacts) -> str:
     rated = [i for i in items if i.avg_rating is not None]
     if len(items) > 2:  # "best of those": the list, best rated first
         order = sorted(items, key=lambda i: -(i.avg_rating or 0.0)) if facts.has_ratings \

@@ -81,7 +81,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 Intent = Literal["recommend", "info", "compare", "explain", "feedback", "help", "chat"]
 Fact = Literal["people", "plot", "runtime", "rating", "count", "players", "price",
-               "complexity", "age"]
+               "complexity", "age", "publisher"]
 Popularity = Literal["popular", "obscure"]
 
 OLD_YEAR_MAX = 1969

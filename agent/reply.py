@@ -64,7 +64,8 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
         body = answers.info_text(outcome.items, frame.asks, facts) if outcome.items else ""
         return "\n".join(p for p in [*notes, body] if p) or _nothing_found(facts)
     if act == "compare":
-        body = answers.compare_text(outcome.items, facts) if outcome.items else ""
+        body = answers.compare_text(outcome.items, facts, _ASKS_YEAR.search(message.lower())
+                                    is not None) if outcome.items else ""
         return "\n".join(p for p in [*notes, body] if p) or _nothing_found(facts)
     if act == "explain":
         if not outcome.explanation[1]:
@@ -76,6 +77,10 @@ def reply_text(outcome: Outcome, message: str, notes: Sequence[str], responder: 
         return "\n".join([*notes, f"Tell me a {facts.facet_word}, a decade or another "
                                   f"{facts.noun} you like, and I'll find something."])
     return responder.recommend(message, grounded.frame, outcome.items, notes)
+
+
+_ASKS_YEAR = re.compile(r"\b(?:newest|oldest|older|newer|earliest|latest|first|most recent|"
+                        r"came out|come out)\b")
 
 
 def nothing_to_search(grounded: Grounded, wish_dropped: bool = False) -> bool:

@@ -43,7 +43,8 @@ _HELP = re.compile(
     r"run ?times|crew|reviews|descriptions?)\b")
 _COMPARE = re.compile(
     r"\b(?:vs\.?|versus|compare[sd]?|comparison|difference between)\b|"
-    r"\bwhich (?:one |is |was |would |should |of (?:them|these|those|the two) )?"
+    r"\bwhich (?:one |is |was |would |should |of (?:them|these|those|the two|the rest|the "
+    r"others) )?"
     r"(?:is |was |one is )?(?:better|best|worse|more popular|rated higher|higher rated|"
     r"i watch|should i (?:watch|pick|see))\b|\bas good as\b|\bbetter than\b|"
     r"\bshould (?:i|we) (?:get|buy|pick|choose|play|watch|read|go for)\b.+\bor\b|"
@@ -55,7 +56,8 @@ _COMPARE = re.compile(
     r"\b(?:lowest|worst)[- ]rated\b.*\b(?:those|these|them)\b|"
     r"\bwhich (?:one |of (?:them|these|those) )?(?:has|got|gets) (?:the )?(?:most|fewest|least) "
     r"(?:ratings|votes|reviews)\b|"
-    r"\bwhich (?:one |of (?:them|these|those|the two) )?(?:is|was|came out|come out)?\s*"
+    r"\bwhich (?:one |of (?:them|these|those|the two|the rest|the others) )?(?:is|was|came out|"
+    r"come out)?\s*"
     r"(?:the )?(?:newest|oldest|most recent|older|newer|earliest|latest)\b")
 _EXPLAIN = re.compile(
     r"\bwhy(?:'d| did| do| would| have)?(?: you| u)? ?(?:pick|picked|choose|chose|chosen|"
@@ -82,6 +84,7 @@ _FACTS: dict[Fact, re.Pattern[str]] = {
                           r"\bnumber of players\b|\b(?:solo|two[- ]player)\b"),
     "price": re.compile(r"\bhow much (?:is|does|do|are)\b|\b(?:price|prices|cost|costs|"
                         r"expensive|cheap)\b"),
+    "publisher": re.compile(r"\b(?:publish\w*|publisher|who makes|who sells|brand)\b"),
     "complexity": re.compile(r"\b(?:complex|complexity|complicated|difficult|difficulty|"
                              r"hard to learn|easy to learn|rules? heavy|weight)\b"),
     "age": re.compile(r"\b(?:what age|age (?:range|rating)|too (?:hard|complex|scary) for "

@@ -61,7 +61,7 @@ from convrec.agent.nlu.years import (
     year_anchor,
 )
 from convrec.recsys.catalog import Catalog
-from convrec.recsys.titles import fold, search_key
+from convrec.recsys.titles import fold, search_key, split_year
 
 _INFO = re.compile("|".join(INFO_PATTERNS))
 _INFO_LEAD = re.compile(r"^\W*(?:so |and |ok |hey |but )?(?:is|was|does|did|has|do you have|"
@@ -81,6 +81,10 @@ _ITEMS_ASKED = re.compile(r"\b(?:what|which|any|some)\b.{0,30}\b(?:movies|films|
                           r"series|games|books|titles|ones|picks|recommendations)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
+_REST = re.compile(r"\b(?:the rest|the others|the other ones|remaining)\b")
+# Asking for items like the one talked about, naming none: "similar games?", "anything like it"
+_SIMILAR = re.compile(r"\b(?:similar|alike|along those lines|in that vein|like (?:it|that|this))"
+                      r"\b")
 # Two titles and nothing but "or" and a question mark (titles blanked): which of the two?
 _EITHER = re.compile(r"^\W*(?:(?:should|would|do) (?:i|we|you) \w+ )?\W*or\W*\?\W*$")
 # A question about "it" that names no title: about the title last talked about.
@@ -173,6 +177,9 @@ class SlotExtractor:
         if item_act is not None:
             return item_act
         frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        if focus and not mentions and not frame.similar_to and _SIMILAR.search(folded):
+            frame = frame.model_copy(update={"similar_to": [focus[0]]})  # "similar games?"
+            previous = None
         if maker:  # "who made Pandemic and did they do anything else?"
             frame = RequestFrame(people=list(self._people_of[maker[0]]),
                                  exclude_titles=maker, count=frame.count)
@@ -222,8 +229,9 @@ class SlotExtractor:
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
                 titles = list(dict.fromkeys([*focus, *titles]))
-            if not titles and shown:  # "which one is best rated?" after a list
-                titles = list(shown)
+            if len(titles) < 2 and shown:  # "which one is best rated?" after a list
+                rest = _REST.search(folded) is not None  # "which of the rest", not the one hated
+                titles = [t for t in shown if not (rest and split_year(t)[0] in focus)]
             if len(titles) >= 2:
                 return RequestFrame(intent="compare", about=titles)
         if shown and is_explain(said):

@@ -146,7 +146,8 @@ SPANISH = Language(
         "what year is": "de qué año es, en qué año salió", "who directed": "quién dirigió",
         "tell me about": "háblame de, cuéntame de, cuéntame sobre", "is": "es", "music": "música",
     },
-    nouns="película(s), peli(s), film(s), filme(s), cine, juego(s), libro(s), novela(s)",
+    nouns="película(s), peli(s), film(s), filme(s), cine, juego(s) de mesa, juego(s), libro(s), "
+          "novela(s)",
     numbers="dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
             "dieciséis diecisiete dieciocho diecinueve veinte",
     preps={"before": "antes de, antes del", "after": "después de, después del",
@@ -249,7 +250,8 @@ FRENCH = Language(
         "tell me about": "parle-moi de, parlez-moi de", "what genre": "quel genre",
         "music": "musique",
     },
-    nouns="film(s), long(s)-métrage(s), ciné, cinéma, jeu, jeux, livre(s), roman(s)",
+    nouns="film(s), long(s)-métrage(s), ciné, cinéma, jeu de société, jeux de société, jeu, jeux, "
+          "livre(s), roman(s)",
     numbers="deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
             "seize dix-sept dix-huit dix-neuf vingt",
     preps={"before": "avant", "after": "après", "since": "depuis, à partir de, à partir des",

@@ -24,7 +24,8 @@ _REFINE = re.compile(r"\b(?:instead|rather|actually|what about|how about|older|n
                      r"too|as well|but|only|just|now|less|more|even|again|another|other|"
                      r"else|make it|make them|similar|ones|them|those|these|seen it|sure|"
                      r"any more|switch|prefer|funnier|scarier|lighter|darker|"
-                     r"he|she|him|her|his|hers|he's|she's)\b")  # the same person: "so he won't cry"
+                     r"he|she|him|her|his|hers|he's|she's)\b|"  # the same person: "so he won't cry"
+                     r"\bany (?:\w+ )?one\b")  # "any cooperative one?"
 _REPLACE = re.compile(r"\b(?:instead|rather|what about|how about|switch to|change to|"
                       r"actually(?!,? (?:make|also|add|and)\b))\b")
 # A refinement that asks for other items, not a further condition: "and some westerns too"

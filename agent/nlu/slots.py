@@ -50,7 +50,8 @@ _EXCLUDE_AFTER = phrase_regex(EXCLUDE_AFTER)
 _DISLIKE = phrase_regex(DISLIKE)
 _DISLIKE_AFTER = phrase_regex(DISLIKE_AFTER)
 # A verdict on "it" later in the sentence of a title: "played Monopoly once and hated it".
-_DISLIKED_IT = re.compile(r"\b(?:hated|disliked|didn'?t like|did not like|couldn'?t stand|"
+_DISLIKED_IT = re.compile(r"\b(?:hated|hate|disliked|dislike|didn'?t like|did not like|"
+                          r"can'?t stand|couldn'?t stand|"
                           r"didn'?t enjoy|did not enjoy|was not a fan of|wasn'?t a fan of) "
                           r"(?:it|that|that one|this one|them|both)\b")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
@@ -189,7 +190,7 @@ _FUZZY_STOPWORDS = [w for w in STOPWORDS if len(w) >= 5]
 
 def _is_content(word: str) -> bool:
     if word in STOPWORDS or word in ITEM_NOUNS or word in _NOT_CONTENT or word.isdigit() \
-            or len(word) < 2 \
+            or len(word) < 3 \
             or re.fullmatch(r"\d+(?:st|nd|rd|th)", word):
         return False
     if len(word) >= 5 and any(fuzz.ratio(word, w) >= GENRE_FUZZY_CUTOFF

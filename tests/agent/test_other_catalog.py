@@ -360,3 +360,29 @@ def test_a_count_in_italian_and_a_possessive_designer_the_catalog_lacks(agent):
     lacerda, = _ask(agent, "I love Vital Lacerda's games, anything similar?")
     assert "couldn't find Vital Lacerda among the designers" in lacerda.text
     assert "lacerda's" not in lacerda.text
+
+
+def test_follow_ups_on_the_list_and_the_item_talked_about(agent):
+    _, similar = _ask(agent, "what's Cascadia about?", "similar games?")
+    assert len(similar.items) == 5 and all("shares" in i.reason for i in similar.items)
+    picks, _, newest = _ask(agent, "games with a hidden traitor", "hated the first one",
+                            "which of the rest is newest?")
+    rest = [i for i in picks.items[1:] if i.year]
+    latest = max(rest, key=lambda i: i.year)
+    assert newest.trace.act == "compare"
+    assert newest.text.startswith(f"The newest is {latest.title} ({latest.year})")
+    _, coop = _ask(agent, "trick taking games", "any cooperative one?")
+    assert coop.items and all({"Trick Taking", "Cooperative"} <= set(i.genres)
+                              for i in coop.items)
+
+
+def test_what_the_catalog_holds_and_not(agent):
+    size, = _ask(agent, "how many games are in your catalog?")
+    assert size.text == "This catalog has 216 games."
+    publisher, = _ask(agent, "who publishes Wingspan?")
+    assert "I don't have publisher data" in publisher.text
+    about, = _ask(agent, "tell me about Cascadia")
+    assert "Pacific Northwest" in about.text  # what it is, from its description
+    hate, = _ask(agent, "my family only ever plays Monopoly and honestly I hate it, what "
+                        "should we try instead?")
+    assert "didn't like Monopoly" in hate.text and ", like Monopoly" not in hate.text
