@@ -81,6 +81,9 @@ _ITEMS_ASKED = re.compile(r"\b(?:what|which|any|some)\b.{0,30}\b(?:movies|films|
                           r"series|games|books|titles|ones|picks|recommendations)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
+_SERIES = re.compile(r"\b(?:list|show me|all|every|which|what)\b.{0,12}?\b(?:the|of the) "
+                     r"(?P<name>[a-z0-9][a-z0-9 :'&-]{1,30}?) (?:films|movies|games|books|"
+                     r"series|ones)\b")
 _REST = re.compile(r"\b(?:the rest|the others|the other ones|remaining)\b")
 # Asking for items like the one talked about, naming none: "similar games?", "anything like it"
 _SIMILAR = re.compile(r"\b(?:similar|alike|along those lines|in that vein|like (?:it|that|this))"
@@ -169,6 +172,9 @@ class SlotExtractor:
         unknown = find_unknown_titles(folded, taken, self._explained)
         anchor = year_anchor(folded, [(m.start, m.title) for m in mentions], focus,
                              self._years)
+        series = self._series(folded)
+        if series:  # "list the Star Trek films": every title of the series, oldest first
+            return RequestFrame(intent="info", about=series)
         maker = ([m.title for m in mentions] if len(mentions) == 1 else list(focus[:1])) \
             if _SAME_PEOPLE.search(folded) else []
         maker = [t for t in maker if self._people_of.get(t)]  # "what else did he make?"
@@ -255,12 +261,23 @@ class SlotExtractor:
         if not titles and focus and _ABOUT_IT.search(folded) and (
                 "?" in folded or QUESTION_LEAD.search(folded)):  # "and what genre is it?"
             return RequestFrame(intent="info", about=list(focus[:1]), asks=asks)
-        if not titles and not focus and shown and _ABOUT_IT.search(folded) \
-                and not in_domain(rest) and ("?" in folded or QUESTION_LEAD.search(folded)):
+        if not titles and not focus and shown and _ABOUT_IT.search(folded) and "count" not in \
+                asks and not in_domain(rest) and ("?" in folded or QUESTION_LEAD.search(folded)):
             return RequestFrame(intent="info", about=list(shown), asks=asks)  # "that" of a list
         if focus and mentions and FOLLOW_UP.search(folded):  # "and pulp fiction?"
             return RequestFrame(intent="info", about=titles, asks=asks)
         return RequestFrame(intent="info", about=titles, asks=asks) if question else None
+
+    def _series(self, folded: str) -> list[str]:
+        """The titles a "the X films" / "all the X games" names when X starts several."""
+        match = _SERIES.search(folded)
+        if match is None:
+            return []
+        head = search_key(match.group("name"))
+        found = {title for key, title in self.index.titles.items()
+                 if key == head or key.startswith(head + " ")}
+        return sorted(found, key=lambda t: (self._years.get(t) or 0, t)) if len(found) >= 2 \
+            else []
 
     def _compared(self, folded: str, shown: Sequence[str]) -> list[str]:
         """The two sides of "X or Y" / "X vs Y" in a comparison (see `compared_sides`)."""

@@ -159,7 +159,7 @@ people person he's she's it's that's what's there's here's who's dark nicer nice
 possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
 designed designer created invented published wrote written theme themed themes per via solo
-board boards search searching picking itch
+board boards search searching picking itch list
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs

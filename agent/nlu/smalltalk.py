@@ -17,6 +17,7 @@ _MORE = re.compile(r"\b(?:what|anything|something) else\b")
 _ACKNOWLEDGED = re.compile(r"^\W*(?:ok(?:ay)?[ ,]+|ah[ ,]+|oh[ ,]+)?(?:good to know|got it|"
                           r"makes sense|interesting|noted|i see|fair enough|that's good to "
                           r"know|nice to know|understood)\W*$")
+_HOW_MANY = re.compile(r"\bhow many\b")
 _CHAT_PHRASE = re.compile(r"\b(?:what can you|who are you|how are you|what are you|what up)\b")
 # Praise for the assistant: chit-chat, and "funnier" in it asks for no comedy.
 _COMPLIMENT = re.compile(r"\b(?:you|ur|u)(?:'re| are|re| r)?\s+(?:so |really |way |just |the |"
@@ -38,7 +39,8 @@ def praise_spans(folded: str) -> list[tuple[int, int]]:
 
 def _all_chat_words(folded: str) -> bool:
     words = re.findall(r"[a-z0-9]+", folded.replace("'s", ""))
-    if not words or not set(words) <= CHAT_WORDS or _MORE.search(folded):
+    if not words or not set(words) <= CHAT_WORDS or _MORE.search(folded) \
+            or _HOW_MANY.search(folded):  # "how many is that?" counts the request
         return False
     return bool(set(words) & CHAT_REQUIRED) or _CHAT_PHRASE.search(folded) is not None
 

@@ -189,3 +189,14 @@ def test_a_liked_title_before_but_is_a_title_and_a_mood_is_said(agent):
     assert all("Comedy" in i.genres for i in jaws.items) and "like Jaws" in jaws.text
     cry = agent.chat("i just want to cry tonight", "cry")
     assert "can't tell mood" in cry.text
+
+
+def test_how_many_is_that_counts_the_request_and_a_series_is_listed(agent):
+    agent.chat("films from 1998", "count-that")
+    agent.chat("only dramas", "count-that")
+    counted = agent.chat("how many is that?", "count-that")
+    assert counted.trace.act == "info" and "Drama films from 1998" in counted.text
+    series = agent.chat("list the Star Trek films", "series")
+    lines = series.text.splitlines()
+    assert series.trace.act == "info" and len(lines) == 8
+    assert lines[0].startswith("Star Trek: The Motion Picture") and "1979" in lines[0]
