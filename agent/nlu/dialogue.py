@@ -97,7 +97,7 @@ _FACTS: dict[Fact, re.Pattern[str]] = {
 _CATALOG_FACTS = frozenset({"rating"})  # asked facts the data may hold (ratings)
 # Words that place a message in the recommender's domain (film nouns, asking for picks).
 _DOMAIN = re.compile(
-    r"\b(?:recommend\w*|suggest\w*|" + ITEM_NOUN[3:-1] + r"|watch\w*|something|anything|"
+    r"\b(?:recommend\w*|suggest\w*|" + ITEM_NOUN[3:-1] + r"|watch\w*|play|something|anything|"
     r"picks?|recs?|show me|give me|gimme|looking for|in the mood|mood for|more|another|"
     r"others?|else|similar|genres?|seen|saw|peli\w*|pelicula\w*|filme?|cine|kino|ones?|"
     r"list|options?|titles?)\b")
@@ -148,9 +148,10 @@ _UNKNOWN_WISHES: dict[Fact, re.Pattern[str]] = {
                           r"lengthy)(?=\s+(?:games?|ones?|play|plays|to play|filler|session))|"
                           r"\bfillers?\b|\bnot (?:too |that |so |2 |to )?long\b|\b(?:something|"
                           r"anything) (?:short|quick)\b|\b(?:shorter|longer|quicker)\b"),
+    "publisher": re.compile(r"\b(?:published|made|released) by(?: [a-z&]+){1,3}|\bpublisher\b"),
     "price": re.compile(r"\b(?:cheap|cheaper|cheapest|inexpensive|affordable|budget|"
                         r"expensive|pricey)\b|\$\d+|\b\d+ ?(?:dollars|bucks|euros?|usd|eur)\b"),
-    "complexity": re.compile(r"\b(?:heavy|heavier|meaty|meatier|crunchy|weighty|complex|"
+    "complexity": re.compile(r"\b(?:heavy|heavier|heaviest|meaty|meatier|crunchy|weighty|complex|"
                              r"complicated|brain ?burners?|burns? your brain|lots of rules|"
                              r"easy to learn|simple rules|easy rules|(?:light|lighter|simple|"
                              r"simpler)(?=\s+(?:games?|ones?|rules|euros?|strategy))|"

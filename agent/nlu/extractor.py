@@ -89,7 +89,8 @@ _REST = re.compile(r"\b(?:the rest|the others|the other ones|remaining)\b")
 _SIMILAR = re.compile(r"\b(?:similar|alike|along those lines|in that vein|like (?:it|that|this))"
                       r"\b")
 # Two titles and nothing but "or" and a question mark (titles blanked): which of the two?
-_EITHER = re.compile(r"^\W*(?:(?:should|would|do) (?:i|we|you) \w+ )?\W*or\W*\?\W*$")
+_EITHER = re.compile(r"^\W*(?:(?:should|would|do) (?:i|we|you) \w+ )?\W*or\W*(?:for (?:\w+ ){0,2}"
+                     r"\w+ ?)?\?")
 # A question about "it" that names no title: about the title last talked about.
 _ABOUT_IT = re.compile(r"\b(?:it|that|that one|this one|each|each one|each of them)\b|"
                        r"\b(?:genres?|year|rating|rated)\b")
@@ -153,7 +154,8 @@ class SlotExtractor:
                  previous: RequestFrame | None, shown: Sequence[str],
                  focus: Sequence[str]) -> RequestFrame:
         original = fold(message)
-        normalised = normalise(message, self.words, [(m.start, m.end) for m in found]).text
+        reading = normalise(message, self.words, [(m.start, m.end) for m in found])
+        normalised, english = reading.text, reading.language == "en"
         if normalised != message:
             message, found = normalised, self.index.find(normalised)
         if is_help(original) or is_help(fold(message)):
@@ -182,7 +184,7 @@ class SlotExtractor:
                                                                unknown, shown, focus)
         if item_act is not None:
             return item_act
-        frame, years, seen = self._request(message, folded, mentions, taken, unknown)
+        frame, years, seen = self._request(message, folded, mentions, taken, unknown, english)
         if focus and not mentions and not frame.similar_to and _SIMILAR.search(folded):
             frame = frame.model_copy(update={"similar_to": [focus[0]]})  # "similar games?"
             previous = None
@@ -231,7 +233,7 @@ class SlotExtractor:
                       + [(u.start, u.end) for u in unknown])
         said_rest = blank(said, [(m.start, m.end) for m in named])
         if is_compare(rest) or is_compare(said_rest) or (  # titles blanked: "As Good As It Gets"
-                len(mentions) == 2 and _EITHER.match(rest)):  # "Heat or Casino?"
+                len(mentions) == 2 and _EITHER.match(rest)):  # "Heat or Casino? (for mom)"
             titles = titles if len(titles) >= 2 else self._compared(said, shown) or titles
             if len(titles) < 2 and focus:  # "which is better?" after comparing or asking
                 titles = list(dict.fromkeys([*focus, *titles]))
@@ -253,7 +255,7 @@ class SlotExtractor:
         else:  # only titles the catalog lacks: a question about them, unless it also asks
             question = bool(unknown) and (bool(asks) or UNKNOWN_ASKED.search(folded)
                                           is not None) and not in_domain(rest)
-        if not titles and [a for a in asks if a not in ("rating", "count")] \
+        if not titles and focus and [a for a in asks if a not in ("rating", "count")] \
                 and not in_domain(rest) \
                 and ("?" in folded or QUESTION_LEAD.search(folded)):
             # "who directed it?", "what's the plot?": about the title last talked about
@@ -295,7 +297,7 @@ class SlotExtractor:
         return phrase if numbers else found[0].title  # "toy story 2" is not Toy Story
 
     def _request(self, message: str, folded: str, mentions: Sequence[Mention],
-                 taken: list[tuple[int, int]], unknown: Sequence[Name]
+                 taken: list[tuple[int, int]], unknown: Sequence[Name], english: bool = True
                  ) -> tuple[RequestFrame, YearSlots, list[str]]:
         """The recommendation frame (every slot read once, each span used by one slot), the
         years read, and the titles said to be seen."""
@@ -319,8 +321,9 @@ class SlotExtractor:
         roles = title_roles(folded, mentions)
         query = soft_query(blank(work, [(h.start, h.end) for h in hits if not h.hint]),
                            message, len(_WORD.findall(folded)))
+        # unknown capitalised words are names only in English ("mit Freunden" is no person)
         people = find_people(blank_like(message, blank(work, [(h.start, h.end) for h in hits])),
-                             taken, self._known, _is_english)
+                             taken, self._known, _is_english) if english else []
         cues = {u.text: u.cue for u in unknown}
         wanted = [h.value for h in hits if not h.negated and h.value not in any_of]
         kids = any(v in self.facets.children for v in wanted)

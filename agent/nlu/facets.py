@@ -53,7 +53,8 @@ EVERYDAY = {"humor": ("funny", "funnier", "hilarious", "humorous", "comic", "com
             "historical fiction": ("historical",), "biography": ("biographies",),
             "poetry": ("poems",), "thriller": ("suspense", "suspenseful"),
             "animals": ("animal",), "trains": ("train", "railway", "railroad"),
-            "strategy": ("thinky", "thinking", "brainy", "tactical")}
+            "strategy": ("thinky", "thinking", "brainy", "tactical"),
+            "team play": ("teams", "team game", "team games", "in teams")}
 # Everyday English short forms of label words, taken by any facet whose name they shorten.
 ABBREVIATIONS = {"coop": "cooperative", "co-op": "cooperative", "co op": "cooperative",
                  "sci-fi": "science fiction", "sci fi": "science fiction",

@@ -301,7 +301,7 @@ GERMAN = Language(
         "strategy": "strategiespiel(e), strategisch*", "cooperative": "kooperativ*",
         "trains": "zug, züge, zügen, eisenbahn*", "animals": "tiere, tieren, tierspiel(e)",
         "party": "partyspiel(e)", "card": "kartenspiel(e)",
-        "puzzle": "rätsel, knobelspiel(e)", "dice": "würfelspiel(e), würfel",
+        "puzzle": "rätsel, knobelspiel(e)", "dice": "würfelspiel(e), würfel, würfeln",
     },
     phrases={
         "the first one": "der erste, die erste, das erste, den ersten",

@@ -43,7 +43,7 @@ NEGATIONS = ("no", "not", "nothing", "without", "except", "anything but", "every
              "don't recommend", "dont recommend", "do not recommend", "tired of", "bored of",
              "bored with", "sick of", "no more", "not into", "had enough", "done with",
              "never want to see", "don't want to see", "dont want to see",
-             "do not want to see", "never want", "never again",
+             "do not want to see", "never want", "never again", "less", "fewer",
              "fed up with", "burnt out on", "burned out on", "not a fan of", "nothing too",
              "not in the mood for", "no more of", "enough of", "not feeling", "isn't", "isnt",
              "none", "none with",
@@ -159,7 +159,8 @@ people person he's she's it's that's what's there's here's who's dark nicer nice
 possibly mainly mostly usually generally including include includes featuring
 whole surprise him her his hers itself myself yourself something's story stories know
 designed designer created invented published wrote written theme themed themes per via solo
-board boards search searching picking itch list
+board boards search searching picking itch list end monday tuesday wednesday thursday friday
+saturday sunday weekend
 knows gem gems fyi btw imo imho tbh idk ngl rn acclaimed critically highly rated
 award winning award-winning oscar-winning masterpiece masterpieces excellent brilliant
 incredible beloved praised terrible awful meh lame options choices picks recs

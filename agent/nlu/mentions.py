@@ -39,7 +39,8 @@ SERIES_SCORE = 90.0
 _WORD = re.compile(r"[a-z0-9]+|&")
 # Words right before a one-word title that make it a title mention.
 _CUES = frozenset("""
-like liked love loved enjoyed enjoy adore adored seen saw watched watching than about is was
+like liked likes love loved loves enjoyed enjoy enjoys adore adored adores seen saw watched
+watching than about is was
 of not except hated hate called named titled movie film besides did does directed starred
 starring remake sequel prequel whats hows vs versus have got rated rate rates rating ratings
 recommend recommended pick picked choose chose suggest suggested why know designed created

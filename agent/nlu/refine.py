@@ -74,6 +74,9 @@ def refine(folded: str, frame: RequestFrame, years: YearSlots, previous: Request
                                                              known.latest_year)
     elif years.found:
         update["year_min"], update["year_max"] = narrowed_years(years, previous)
+    if frame.genres_any and not frame.genres and not _REPLACE.search(folded) \
+            and not _UNION.search(folded):  # kids' games ... "only ones with dice"
+        update["genres"] = [g for g in previous.genres if g not in frame.exclude_genres]
     if frame.genres and not _REPLACE.search(folded) and not _UNION.search(folded):
         update["genres"] = [g for g in [*previous.genres, *frame.genres]
                             if g not in frame.exclude_genres]

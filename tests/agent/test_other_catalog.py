@@ -386,3 +386,21 @@ def test_what_the_catalog_holds_and_not(agent):
     hate, = _ask(agent, "my family only ever plays Monopoly and honestly I hate it, what "
                         "should we try instead?")
     assert "didn't like Monopoly" in hate.text and ", like Monopoly" not in hate.text
+
+
+def test_fourth_round_of_what_people_say(agent):
+    _, fewer = _ask(agent, "horror games", "less dice please")
+    assert fewer.items and all("Horror" in i.genres and not {"Dice", "Dice Rolling"}
+                               & set(i.genres) for i in fewer.items)
+    _, no_teams = _ask(agent, "party games", "and nothing with teams")
+    assert no_teams.items and not any("Team Play" in i.genres for i in no_teams.items)
+    _, kids_dice = _ask(agent, "games for kids", "only ones with dice please")
+    assert kids_dice.items and all("Children's Game" in i.genres for i in kids_dice.items)
+    either, = _ask(agent, "Azul or Splendor for my mom? she likes puzzles")
+    assert either.trace.act == "compare"
+    quick, = _ask(agent, "what can I play in under 30 minutes?")
+    assert "playing times" in quick.text and "couldn't find that game" not in quick.text
+    german, = _ask(agent, "Wir suchen ein Spiel für einen Spieleabend mit Freunden, gerne mit "
+                          "Würfeln")
+    assert "designers" not in german.text
+    assert german.items and all({"Dice", "Dice Rolling"} & set(i.genres) for i in german.items)
