@@ -126,9 +126,9 @@ def test_a_slow_server_costs_a_bounded_wait_and_the_reply_says_so(home, slow_pro
     started = time.perf_counter()
     reply = agent.chat("some 90s sci-fi please", "slow")
     seconds = time.perf_counter() - started
-    # two calls gave up after the timeout: the plan, and the reply's sentence
-    assert seconds < 2 * SLOW_TIMEOUT + 10
-    assert len(slow_proxy.completions()) == 2
+    # one call gave up after the timeout (the plan); the reply's sentence did not ask again
+    assert seconds < SLOW_TIMEOUT + 10
+    assert len(slow_proxy.completions()) == 1
     assert all(s.status is None for s in slow_proxy.seen)  # none was answered
     plans = reply.trace.plans
     assert [p.source for p in plans] == ["llm", "fallback"]
