@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from convrec.agent.frame import RequestFrame
 from convrec.agent.tuning import phrases as P
+from convrec.agent.tuning.acts import RichWriter
 from convrec.agent.tuning.corpus import CorpusExample, CorpusWriter
 from convrec.agent.tuning.words import corpus_words
 from convrec.recsys.catalog import Catalog
@@ -18,7 +19,11 @@ NEAR_DUPLICATE = 90  # rapidfuzz token_set_ratio at or above this counts as the 
 TITLE_POOL = 900  # the most popular catalog titles that requests mention
 
 
-MIX = (("recommend", 0.5), ("refinement", 0.25), ("info", 0.1), ("chat", 0.08), ("empty", 0.07))
+MIX = (("recommend", 0.22), ("refinement", 0.14), ("info", 0.04), ("ask", 0.06), ("chat", 0.05),
+       ("help", 0.02), ("empty", 0.03), ("feedback", 0.05), ("compare", 0.04),
+       ("explain", 0.02), ("rich", 0.1), ("narrow", 0.03), ("hard", 0.16), ("foreign", 0.04))
+BASIC_MIX = (("recommend", 0.5), ("refinement", 0.25), ("info", 0.1), ("chat", 0.08),
+             ("empty", 0.07))  # what a plain CorpusWriter writes (generator version 2)
 
 
 def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
@@ -31,7 +36,7 @@ def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
             continue
         examples.append(CorpusExample(message, None, RequestFrame(**frame), "hand"))
         seen.add((normalise(message), ""))
-    kinds, weights = zip(*MIX)
+    kinds, weights = zip(*(MIX if isinstance(writer, RichWriter) else BASIC_MIX))
     attempts = 0
     while len(examples) < size and attempts < size * 20:
         attempts += 1
@@ -46,15 +51,24 @@ def generate_corpus(writer: CorpusWriter, size: int) -> list[CorpusExample]:
     return examples
 
 
-def writer_for(catalog: Catalog, seed: int = 0) -> CorpusWriter:
-    """A writer over the catalog's genres and its most popular titles."""
+def writer_for(catalog: Catalog, seed: int = 0) -> RichWriter:
+    """A writer over the catalog's genres, its most popular titles and its people."""
     titles = [(r.display_title, r.popularity) for r in catalog.title_rows(TITLE_POOL)]
     latest = catalog.latest_year()
     if latest is None:
         raise ValueError("the catalog has no release years; the corpus writes year requests, "
                          "so it needs a catalog with years")
-    return CorpusWriter(catalog.genres, titles, latest, seed,
-                        corpus_words(catalog.genres, catalog.info))
+    return RichWriter(catalog.genres, titles, latest, seed,
+                      corpus_words(catalog.genres, catalog.info), noun=catalog.info.noun,
+                      people=_known_people(catalog))
+
+
+def _known_people(catalog: Catalog, most: int = 300) -> list[str]:
+    """The catalog's people named on the most items (requests name the well-known ones)."""
+    rows = catalog.execute(
+        "SELECT p.name FROM people p JOIN item_people ip USING (person_id) "
+        "GROUP BY p.person_id ORDER BY COUNT(*) DESC, p.name LIMIT ?", (most,))
+    return [r[0] for r in rows]
 
 
 def _fits(frame: RequestFrame, writer: CorpusWriter) -> bool:

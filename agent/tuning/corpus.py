@@ -18,13 +18,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from convrec.agent.frame import OLD_YEAR_MAX, RECENT_SPAN, RequestFrame, merge_frames, shift_years
 from convrec.agent.tuning import phrases as P
 from convrec.agent.tuning.words import CorpusWords, movielens_words
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 DECADE_WORDS = {1920: "twenties", 1930: "thirties", 1940: "forties", 1950: "fifties",
                 1960: "sixties", 1970: "seventies", 1980: "eighties", 1990: "nineties"}
 
@@ -39,6 +39,7 @@ class CorpusExample:
     frame: RequestFrame
     kind: str = "request"
     draft: RequestFrame | None = None
+    clean: str | None = None  # the plain-English form whose reading fills unchosen slots
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,19 @@ class CorpusWriter:
 
     def years(self) -> _Years:
         rng, kind = self.rng, self.rng.random()
-        decade = rng.choice([1930, 1940, 1950, 1960, 1970, 1970, 1980, 1980, 1990, 1990, 1990])
-        year = rng.choice([rng.randint(1935, 1998), rng.randint(1975, 1998),
-                           rng.randint(1985, 1998)])
-        short = f"{decade % 100:02d}s"
+        shift = max(0, self.latest - self.latest % 10 - 1990)  # a catalog of later years
+        decade = shift + rng.choice([1930, 1940, 1950, 1960, 1970, 1970, 1980, 1980, 1990,
+                                     1990, 1990])
+        last = min(1998 + shift, self.latest)
+        year = rng.choice([rng.randint(1935 + shift, last), rng.randint(1975 + shift, last),
+                           rng.randint(1985 + shift, last)])
+        short = f"{decade % 100:02d}s" if decade < 2000 else f"{decade}s"
         if kind < 0.28:
+            words = [(DECADE_WORDS[decade], True), (f"from the {DECADE_WORDS[decade]}", False)] \
+                if decade in DECADE_WORDS else []
             text, pre = self.pick([(short, True), (f"'{short}", True), (f"{decade}s", True),
-                                   (DECADE_WORDS[decade], True), (f"from the {short}", False),
+                                   *words, (f"from the {short}", False),
                                    (f"from the {decade}s", False), (f"of the {short}", False),
-                                   (f"from the {DECADE_WORDS[decade]}", False),
                                    (f"made in the {short}", False), (f"in the {short}", False)])
             return _Years(text, decade, decade + 9, pre)
         if kind < 0.38:
@@ -233,15 +238,22 @@ class CorpusWriter:
             post.append(self.pick(P.SIMILAR).format(t=names))
         if refused:
             post.append(_join([self.refused(g) for g in refused]))
+        seen_form = self.pick(P.SEEN)
         if seen:
-            post.append(self.pick(P.SEEN).format(t=_join([t.mention for t in seen])))
+            post.append(seen_form.format(t=_join([t.mention for t in seen])))
         rng.shuffle(post)
         body = " ".join([*pre, core])
         separators = [", ", " ", ", ", "; ", ". "]
         text = body
         for piece in post:
             text += self.pick(separators) + piece
-        message = self.pick(P.PREAMBLES) + self.pick(P.OPENERS) + text + self.pick(P.CLOSERS)
+        opener = self.pick(P.OPENERS)
+        message = self.pick(P.PREAMBLES) + opener + text + self.pick(P.CLOSERS)
+        if opener in P.COUNT_OPENERS and core not in ("something", "anything"):
+            frame["count"] = P.COUNT_OPENERS[opener]
+        if topic and topic[1] in P.PEOPLE:  # a person named is the people slot, not a query
+            frame["people"] = [topic[1]]
+            topic = None
         if genres:
             frame["genres"] = genres
         if refused:
@@ -250,14 +262,16 @@ class CorpusWriter:
             frame["year_min"], frame["year_max"] = years.low, years.high
         if liked:
             frame["similar_to"] = [t.display for t in liked]
-        if seen:
-            frame["exclude_titles"] = [t.display for t in seen if t.display not in
-                                       frame.get("similar_to", [])]
+        if seen:  # "I hated X" is a disliked title, "I've seen X" an excluded one
+            slot = "disliked" if seen_form in P.DISLIKED else "exclude_titles"
+            frame[slot] = [t.display for t in seen if t.display not in
+                           frame.get("similar_to", [])]
         if topic:
             frame["query"] = topic[1]
         if popularity:
             frame["popularity"] = popularity
-        return CorpusExample(self.noise(message), None, RequestFrame(**frame), "recommend")
+        return CorpusExample(self.noise(message), None, RequestFrame(**frame), "recommend",
+                             clean=message)
 
     def info(self) -> CorpusExample:
         if self.rng.random() < 0.15:
@@ -268,16 +282,18 @@ class CorpusWriter:
             first = self.title()
             text = self.pick(P.INFO_TEMPLATES).format(t=first.mention)
             about = [first.display]
-        return CorpusExample(self.noise(self.pick(P.PREAMBLES[:8]) + text), None,
-                             RequestFrame(intent="info", about=about), "info")
+        text = self.pick(P.PREAMBLES[:8]) + text
+        return CorpusExample(self.noise(text), None, RequestFrame(intent="info", about=about),
+                             "info", clean=text)
 
     def chat(self) -> CorpusExample:
         text = self.pick(P.CHAT) + self.pick(["", "", "!", " :)", "!!", "."])
-        return CorpusExample(self.noise(text), None, RequestFrame(intent="chat"), "chat")
+        return CorpusExample(self.noise(text), None, RequestFrame(intent="chat"), "chat",
+                             clean=text)
 
     def empty(self) -> CorpusExample:
-        return CorpusExample(self.noise(self.pick(P.EMPTY_REQUESTS)), None, RequestFrame(),
-                             "empty")
+        text = self.pick(P.EMPTY_REQUESTS)
+        return CorpusExample(self.noise(text), None, RequestFrame(), "empty", clean=text)
 
     def refinement(self) -> CorpusExample:
         """A follow-up to a previous recommendation frame, with the effective frame as gold."""
@@ -287,20 +303,21 @@ class CorpusWriter:
         rng, roll = self.rng, self.rng.random()
         if roll < 0.08:
             example = self.chat()
-            return CorpusExample(example.message, previous, example.frame, "refine-chat")
+            return replace(example, previous=previous, kind="refine-chat")
         if roll < 0.14:
             example = self.info()
-            return CorpusExample(example.message, previous, example.frame, "refine-info")
+            return replace(example, previous=previous, kind="refine-info")
         if roll < 0.22:
             example = self.recommend()
             message = self.pick(P.FORGET) + example.message
-            return CorpusExample(message, previous, example.frame, "refine-new")
+            return CorpusExample(message, previous, example.frame, "refine-new",
+                                 clean=message[:-len(example.message)] + (example.clean or ""))
         text, current = self._cue(previous)
         if rng.random() < 0.15:
             text = self.pick(["ok ", "hmm ", "great, ", "nice. ", "cool, ", "sure, ",
                               "no, "]) + text
         gold = merge_frames(previous, RequestFrame(**current, refine=True))
-        return CorpusExample(self.noise(text), previous, gold, "refine")
+        return CorpusExample(self.noise(text), previous, gold, "refine", clean=text)
 
     def _cue(self, previous: RequestFrame) -> tuple[str, dict]:
         roll = self.rng.random()

@@ -21,6 +21,12 @@ from convrec.agent.tuning.corpus import CorpusExample
 Extract = Callable[[str, RequestFrame | None], RequestFrame]
 
 DAMAGE_RATE = 0.15  # share of the right drafts that get damaged
+MISSABLE = ("query", "popularity", "count", "quality", "exclude_years")  # single-value slots
+# Slots a generated request does not choose (a mood, count or quality word in its filler):
+# the gold takes them from the extractor's reading of the request's plain-English form.
+FREE_SLOTS = ("moods", "count", "quality")
+REFINE_FREE_SLOTS = ("narrow",)  # "only the 80s ones": whether it narrows is the reading's
+INFO_FREE_SLOTS = ("asks",)  # which fact a question asks (the templates do not say)
 
 
 class DraftDamage:
@@ -38,7 +44,7 @@ class DraftDamage:
     def __call__(self, frame: RequestFrame) -> RequestFrame:
         """A frame missing one thing `frame` has (`frame` itself when it has nothing)."""
         slots = frame.model_dump()
-        present = [name for name in (*LIST_SLOTS, "query", "popularity") if slots[name]]
+        present = [name for name in (*LIST_SLOTS, *MISSABLE) if slots[name]]
         if frame.year_min is not None or frame.year_max is not None:
             present.append("years")
         if not present:
@@ -51,7 +57,7 @@ class DraftDamage:
             if name == "about" and not slots["about"]:
                 slots["intent"] = "recommend"
         else:
-            slots[name] = None
+            slots[name] = False if name == "quality" else None
         return RequestFrame.model_validate(slots)
 
     def _miss_years(self, slots: dict) -> None:
@@ -72,13 +78,14 @@ def with_drafts(examples: Sequence[CorpusExample], extract: Extract, damage: Dra
     A gold title that names the same catalog item as a draft title (`canonical` maps a title
     as written to its catalog display title) takes the draft's spelling, and gold genres
     the draft's order: the model should keep what a draft has right, not rewrite it.
-    Returns the examples and counts: drafts right as read, wrong as read, damaged.
+    The slots a generated request does not choose (`FREE_SLOTS`) are read from its plain
+    form. Returns the examples and counts: drafts right as read, wrong as read, damaged.
     """
     counts = {"draft_right": 0, "draft_wrong": 0, "draft_damaged": 0}
     drafted = []
     for example in examples:
         draft = extract(example.message, example.previous)
-        gold = _spelled_as(example.frame, draft, canonical)
+        gold = _spelled_as(_with_free_slots(example, draft, extract), draft, canonical)
         if draft != gold:
             counts["draft_wrong"] += 1
         elif damage.rng.random() < rate and (wrong := damage(draft)) != draft:
@@ -90,14 +97,45 @@ def with_drafts(examples: Sequence[CorpusExample], extract: Extract, damage: Dra
     return drafted, counts
 
 
+def _with_free_slots(example: CorpusExample, draft: RequestFrame,
+                     extract: Extract) -> RequestFrame:
+    """The gold frame with the free slots it leaves empty read from its plain form: moods,
+    count and quality of a request (and whether a refinement narrows), the facts a question
+    about the same items asks (and whether it compares them)."""
+    gold = example.frame
+    if gold.intent == "recommend":
+        free = [*FREE_SLOTS, *(REFINE_FREE_SLOTS if example.previous is not None else ())]
+    elif gold.intent == "info":
+        free = list(INFO_FREE_SLOTS)
+    else:
+        return gold
+    empty = [s for s in free if getattr(gold, s) in (None, [], False)]
+    if not empty:
+        return gold
+    plain = draft if example.clean in (None, example.message) else \
+        extract(example.clean, example.previous)
+    update = {s: getattr(plain, s) for s in empty}
+    if gold.intent == "info" and len(gold.about) == 2 and plain.intent == "compare":
+        update["intent"] = "compare"
+    if gold.intent == "info" and len(plain.about) != len(gold.about):
+        return gold
+    return gold.model_copy(update=update)
+
+
 def _spelled_as(gold: RequestFrame, draft: RequestFrame,
                 canonical: Callable[[str], str]) -> RequestFrame:
-    """`gold` with the draft's spelling of the titles and order of the genres they share."""
+    """`gold` with the draft's spelling of the titles and people they share, and its order of
+    any list that holds the same values."""
     spelling = {canonical(t): t for slot in TITLE_SLOTS for t in getattr(draft, slot)}
     changes: dict[str, list[str]] = {
         slot: [spelling.get(canonical(t), t) for t in getattr(gold, slot)]
         for slot in TITLE_SLOTS}
-    for slot in ("genres", "exclude_genres"):
+    gold = gold.model_copy(update=changes)
+    casing = {p.casefold(): p for p in [*draft.people, *draft.exclude_people]}
+    changes = {slot: [casing.get(p.casefold(), p) for p in getattr(gold, slot)]
+               for slot in ("people", "exclude_people")}
+    gold = gold.model_copy(update=changes)
+    for slot in LIST_SLOTS:  # the draft's order where it holds the same values
         if set(getattr(gold, slot)) == set(getattr(draft, slot)):
             changes[slot] = list(getattr(draft, slot))
     return gold.model_copy(update=changes)

@@ -146,6 +146,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("set in a courtroom", "courtroom"), ("about cops", "cops"), ("about surfing", "surfing"),
     ("about dance", "dance"),
 )
+# Topics that name a person: the people slot, not a query.
+PEOPLE = frozenset(q for _, q in (*TOPICS, *TOPIC_ADJ) if q[:1].isupper()) - {"Disney", "Pixar",
+                                                                             "Bond"}
 # Topics that also imply a genre ("kung fu movies" -> Action + query "kung fu").
 GENRE_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("kung fu", "kung fu", "Action"), ("martial arts", "martial arts", "Action"),
@@ -172,10 +175,10 @@ CHAT = ("hi", "hello", "hey", "hey there", "hiya", "yo", "good evening", "good a
         "morning!", "thanks", "thank you", "thank you so much", "thx", "cheers", "great, thanks",
         "awesome thanks!", "nice", "cool", "perfect, thank you", "bye", "goodbye", "see ya",
         "talk later", "how are you doing?", "how's it going", "what's up", "who made you?",
-        "what are you?", "are you a robot?", "what can you help me with", "what do you do",
+        "what are you?", "are you a robot?",
         "haha", "lmao", "ok", "okay cool", "wow", "you're great", "that's helpful",
         "nice one", "good night", "have a nice day", "i'm back", "sup", "hello again",
-        "thanks, that's all", "ok bye", "you rock", "appreciate it", "how does this work?",
+        "thanks, that's all", "ok bye", "you rock", "appreciate it",
         "hmm", "interesting", "good to know", "hi, how are you today?", "what's your name?")
 
 EMPTY_REQUESTS = ("surprise me", "recommend something", "what should I watch?",
@@ -210,6 +213,9 @@ SEEN = ("I've seen {t}", "I've already seen {t}", "not {t}", "seen {t} already",
         "except {t}", "but not {t}", "I already watched {t}", "don't recommend {t}",
         "I hated {t}", "no {t} please", "other than {t}", "I didn't like {t}",
         "skip {t}", "not {t} again", "besides {t}")
+
+DISLIKED = ("I hated {t}", "I didn't like {t}")  # of SEEN: the disliked slot
+COUNT_OPENERS = {"5 ": 5, "three ": 3}  # of OPENERS: how many are asked for
 
 # Refinement cues (the previous frame is in the prompt).
 MORE_LIKE_THAT = ("more like that", "more please", "more of those", "show me more",

