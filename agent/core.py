@@ -155,14 +155,19 @@ class RecAgent:
         final = turn.final
         assert final is not None
         frame, grounded = final.frame, final.grounded
-        # a request, or feedback that liked a title and got picks like it
-        request = frame.intent == "recommend" or (frame.intent == "feedback" and bool(reply.items))
+        # a request, feedback that liked a title and got picks like it, or a count of
+        # items ("how many musicals?" ... "show me the best ones")
+        counted = frame.intent == "info" and "count" in frame.asks and not frame.about
+        request = frame.intent == "recommend" or counted or (
+            frame.intent == "feedback" and bool(reply.items))
         if request:
-            frame = frame.model_copy(update={"intent": "recommend"})
+            frame = frame.model_copy(update={"intent": "recommend"} | (
+                {"asks": []} if counted else {}))
         stored = frame.model_dump(mode="json") if request else \
             grounded.frame.model_dump(mode="json", exclude_defaults=True)
+        listed = request or len(reply.items) >= 2  # "the 3rd one" of a series listed too
         state = opened.state.record(message, reply.text, stored,
-                                    [item.id for item in reply.items] if request else [],
+                                    [item.id for item in reply.items] if listed else [],
                                     request)
         update = ProfileUpdate(
             liked=grounded.similar_ids,

@@ -54,6 +54,8 @@ _COMPARE = re.compile(
     r"\b(?:top|best|highest|most highly)[- ]rated (?:among|of) (?:those|these|them)\b|"
     r"\b(?:best|highest rated|top rated) (?:of|among) (?:those|these|them)\b|"
     r"\b(?:lowest|worst)[- ]rated\b.*\b(?:those|these|them)\b|"
+    r"\bwhich (?:one |of (?:them|these|those) )?(?:is|was) (?:the )?(?:best|worst|lowest|"
+    r"highest|top)[- ]rated\b|"
     r"\bwhich (?:one |of (?:them|these|those) )?(?:has|got|gets) (?:the )?(?:most|fewest|least) "
     r"(?:ratings|votes|reviews)\b|"
     r"\bwhich (?:one |of (?:them|these|those|the two|the rest|the others) )?(?:is|was|came out|"

@@ -83,7 +83,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SEEN_CUES = frozenset({"seen", "watched"})
 _SERIES = re.compile(r"\b(?:list|show me|all|every|which|what)\b.{0,12}?\b(?:the|of the) "
                      r"(?P<name>[a-z0-9][a-z0-9 :'&-]{1,30}?) (?:films|movies|games|books|"
-                     r"series|ones)\b")
+                     r"series)\b")
 _REST = re.compile(r"\b(?:the rest|the others|the other ones|remaining)\b")
 # Asking for items like the one talked about, naming none: "similar games?", "anything like it"
 _SIMILAR = re.compile(r"\b(?:similar|alike|along those lines|in that vein|like (?:it|that|this))"
@@ -276,6 +276,8 @@ class SlotExtractor:
         if match is None:
             return []
         head = search_key(match.group("name"))
+        if all(w in STOPWORDS for w in head.split()) or self.facets.find(head, negated_at):
+            return []  # "all the best films", "the horror films"
         found = {title for key, title in self.index.titles.items()
                  if key == head or key.startswith(head + " ")}
         return sorted(found, key=lambda t: (self._years.get(t) or 0, t)) if len(found) >= 2 \

@@ -148,6 +148,9 @@ def find_unknown_titles(folded: str, taken: Sequence[tuple[int, int]],
         end = start + match.group("title").find(body) + len(body) if body else start
         start = end - len(body)
         words = body.split()
+        if words and words[0] in FIRST_NAMES and len(words) == 2 and match.group("cue") in (
+                "what about", "how about"):
+            continue  # "what about Meg Ryan": a person (said so by the people finder)
         if not words or len(words) > MAX_TITLE_WORDS or _SKIP.match(body) \
                 or _inside((start, end), taken, partly=True) or explained(body):
             continue

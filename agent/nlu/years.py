@@ -49,9 +49,11 @@ _EXCLUDED = re.compile(rf"{_B}(?<!if )(?:not|no|nothing|none|anything but|everyt
                        rf"keine?|ohne)\s+(?:(?!(?:older|newer|earlier|later|before|after|than|since|until|prior|"
                        rf"pre|post)\b)[\w']+\s+){{0,3}}?(?:(?:from|form|in|of|de|des|"
                        rf"aus)\s+)?(?P<a>{_T})(?:\s*(?:or|and|&|/|,)\s*(?P<b>{_T}))?{_E}")
-_NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:so |that |too |very |super |"
-                      r"all that |really |as |boring |\w+ing )?(?:old|ancient|dated|vintage)\b|"
-                      r"\bnothing (?:too |that |so )?old\b")
+_NOT_OLD = re.compile(r"\b(?:not|nothing|isn't|isnt|no|less) (?:[\w']+ ){0,4}?(?:old(?:,? "
+                      r"black[- ]and[- ]white)?|ancient|dated|vintage|black[- ]and[- ]white)\b")
+# "ideally not something super recent": older than the recent window
+_NOT_RECENT = re.compile(r"\b(?:not|nothing|isn't|isnt|no) (?:[\w']+ ){0,3}?(?:recent|new|"
+                         r"modern|current|latest|brand new)\b")
 
 _RECENT = re.compile(r"\b(?:recent|recently|newest|latest|modern|current|contemporary|"
                      r"new(?!\s+(?:york|jersey|orleans|zealand|england|mexico|wave|age|"
@@ -80,6 +82,7 @@ class YearSlots:
     spans: list[tuple[int, int]] = field(default_factory=list)
     exclude: tuple[int, int] | None = None  # "not from the 90s"
     not_old: bool = False  # "not so old": newer than before, or not "old" at all
+    not_recent: bool = False  # "not something super recent": before the recent window
 
     @property
     def found(self) -> bool:
@@ -180,6 +183,9 @@ def _excluded(text: str, slots: YearSlots) -> str:
     for match in _NOT_OLD.finditer(text):
         slots.not_old = True
         slots.spans.append(match.span())
+    for match in _NOT_RECENT.finditer(text):
+        slots.not_recent = True
+        slots.spans.append(match.span())
     return blank(text, slots.spans)
 
 
@@ -193,6 +199,9 @@ def _relative(work: str, slots: YearSlots, latest_year: int) -> None:
     if slots.found:
         return
     if slots.relative is not None:
+        return
+    if slots.not_recent:
+        slots.year_max = latest_year - RECENT_SPAN - 1
         return
     recent = [m for m in _RECENT.finditer(work)
               if m.group() != "recently" or _RELEASED.search(work[:m.start()])]

@@ -200,3 +200,20 @@ def test_how_many_is_that_counts_the_request_and_a_series_is_listed(agent):
     lines = series.text.splitlines()
     assert series.trace.act == "info" and len(lines) == 8
     assert lines[0].startswith("Star Trek: The Motion Picture") and "1979" in lines[0]
+
+
+def test_negated_old_and_recent_and_a_listed_series_as_the_list_shown(agent):
+    western = agent.chat("I want a western, but not one of those old black and white ones", "bw")
+    assert western.items and all("Western" in i.genres and i.year >= 1970
+                                 for i in western.items)
+    romance = agent.chat("a romance, ideally not something super recent", "not-recent")
+    assert romance.items and all(i.year <= 1995 for i in romance.items)
+    agent.chat("list the Star Trek films", "trek")
+    worst = agent.chat("which is the worst rated?", "trek")
+    assert worst.trace.act == "compare" and "Star Trek V: The Final Frontier the lowest" in \
+        worst.text
+    best = agent.chat("how many musicals do you have?", "musicals")
+    best = agent.chat("show me the best ones", "musicals")
+    assert best.items and all("Musical" in i.genres for i in best.items)
+    meg = agent.chat("what about Meg Ryan", "meg")
+    assert "cast, crew or author data" in meg.text
