@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 
 from convrec.agent.compiler import Grounded
 from convrec.agent.frame import TITLE_SLOTS, RequestFrame, frame_schema
+from convrec.agent.guard import GuardThresholds, ScoresTokens, guarded_plan
 from convrec.agent.llm.registry import generate_structured
 from convrec.memory.history import ConversationHistory, Turn
 from convrec.memory.tokens import TokenCounter
@@ -194,8 +195,13 @@ class DraftCheckingPlanner:
     It read the extractor's frame and may overrule it, so the critic reviews its result
     against its own frame. It never saw the critic's advice in training: a re-plan with it
     only leaves its training distribution (measured: the re-plans invented years and
-    genres), so a failed plan goes straight to the deterministic fallback. `guard`: the
-    model may only add to the draft (`add_to_draft`).
+    genres), so a failed plan goes straight to the deterministic fallback. `guard`: keep the
+    draft except where the model is sure of something else (`convrec.agent.guard`: the
+    probabilities of the tokens it chose, against `thresholds`); a model that does not report
+    them may only add titles (`add_to_draft`). With the guard, the model is asked only where
+    it can change the answer: the reading left words unaccounted for, or (with token
+    probabilities) it named titles, whose act the extractor misreads most ("why Heat?",
+    "Fargo was a waste of time"); `ask_always` asks it on every message.
     """
 
     source = "llm"
@@ -203,24 +209,34 @@ class DraftCheckingPlanner:
     checks_draft = True
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str], max_new_tokens: int = 96,
-                 guard: bool = True):
+                 guard: bool = True, thresholds: GuardThresholds = GuardThresholds(),
+                 ask_always: bool = False):
         self.llm = llm
         self.schema = frame_schema(genres)
         self.max_new_tokens = max_new_tokens
         self.guard = guard
+        self.thresholds = thresholds
+        self.ask_always = ask_always
 
     def messages(self, request: PlanRequest) -> list[BaseMessage]:
         system, user = tuned_prompt(request.message, request.previous, request.reading.frame)
         return [SystemMessage(system), HumanMessage(_with_feedback(user, request))]
 
     def plan(self, request: PlanRequest) -> RequestFrame:
-        if self.guard and request.reading.complete:
-            return request.reading.frame  # it may only add titles, and none can be missing
+        draft = request.reading.frame
+        scores = isinstance(self.llm, ScoresTokens)
+        names_titles = any(getattr(draft, slot) for slot in TITLE_SLOTS)
+        if self.guard and request.reading.complete and not self.ask_always and not (
+                scores and names_titles):
+            return draft
+        if self.guard and scores:
+            frame, _ = guarded_plan(self.llm, self.messages(request), self.schema, draft,
+                                    request.message, self.max_new_tokens, self.thresholds)
+            return frame
         frame = generate_structured(self.llm, self.messages(request), self.schema,
                                     max_new_tokens=self.max_new_tokens)
         frame = RequestFrame.model_validate(frame.model_dump())
-        return add_to_draft(request.reading.frame, frame, request.message) if self.guard \
-            else frame
+        return add_to_draft(draft, frame, request.message) if self.guard else frame
 
 
 class ExtractorPlanner:

@@ -56,6 +56,27 @@ JSON_OPTIONS = {"whitespace_flexible": False, "item_separator": ",", "key_separa
 
 
 @dataclass(frozen=True)
+class ScoredText:
+    """Decoded text with each output token's piece of it and the model's confidence in it.
+
+    `logprobs[i]` is the log-probability of token i among the tokens the grammar allowed at
+    that step (renormalised over them); a token the grammar forced has 0.0.
+    """
+
+    text: str
+    pieces: tuple[str, ...]
+    logprobs: tuple[float, ...]
+
+    def offsets(self) -> list[int]:
+        """The character offset in `text` where each token's piece starts."""
+        starts, at = [], 0
+        for piece in self.pieces:
+            starts.append(at)
+            at += len(piece)
+        return starts
+
+
+@dataclass(frozen=True)
 class GenerationStats:
     """What one generation cost: tokens by origin, forward passes, wall time."""
 
@@ -129,6 +150,11 @@ class LocalEngine:
     def generate_json(self, messages: Sequence[Message], schema: dict[str, Any],
                       max_new_tokens: int = 128) -> str:
         """JSON text decoded under `schema`: always parses and validates against it."""
+        return self.generate_json_scored(messages, schema, max_new_tokens).text
+
+    def generate_json_scored(self, messages: Sequence[Message], schema: dict[str, Any],
+                             max_new_tokens: int = 128) -> ScoredText:
+        """`generate_json`, with each token's log-probability among the allowed tokens."""
         with self._busy():
             matcher = self._matcher(schema)
             run = _Run(self, messages)
@@ -152,7 +178,7 @@ class LocalEngine:
                     break
                 _check(matcher.consume_token(token), matcher)
             self.last_stats = run.stats()
-            return self.tokenizer.decode(run.out, skip_special_tokens=True)
+            return run.scored()
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
         text = self.tokenizer.apply_chat_template(
@@ -230,6 +256,7 @@ class _Run:
             self.cache = DynamicCache()
         self.pending = ids[self.cached:]
         self.out: list[int] = []
+        self.logprobs: list[float] = []  # per output token, among the allowed ones
         self.forced = 0
         self.forwards = 0
 
@@ -240,6 +267,7 @@ class _Run:
     def force(self, tokens: list[int]) -> None:
         """Append tokens the grammar forces; they ride along with the next forward pass."""
         self.out.extend(tokens)
+        self.logprobs.extend([0.0] * len(tokens))
         self.pending.extend(tokens)
         self.forced += len(tokens)
 
@@ -267,20 +295,32 @@ class _Run:
             hidden = self.engine.body(input_ids=ids, past_key_values=self.cache,
                                       use_cache=True).last_hidden_state[0, -1]
             scores = head_rows(head, torch.from_numpy(candidates), hidden)
-            token = int(candidates[int(torch.argmax(scores))])
         else:
             logits = self.engine.model(input_ids=ids, past_key_values=self.cache, use_cache=True,
                                        logits_to_keep=1).logits[0, -1]
             if candidates is None:
                 logits[list(banned)] = float("-inf")
-                token = int(torch.argmax(logits))
+                scores = logits
             else:
-                rows = torch.from_numpy(candidates)
-                token = int(candidates[int(torch.argmax(logits[rows]))])
+                scores = logits[torch.from_numpy(candidates)]
+        best = int(torch.argmax(scores))
+        token = best if candidates is None else int(candidates[best])
+        scores = scores.float()
+        self.logprobs.append(float(scores[best] - torch.logsumexp(scores, dim=0)))
         self.forwards += 1
         self.out.append(token)
         self.pending = [token]
         return token
+
+    def scored(self) -> ScoredText:
+        """The output so far as text, token pieces and log-probabilities."""
+        decode = self.engine.tokenizer.decode
+        pieces, before = [], ""
+        for end in range(1, len(self.out) + 1):  # prefix decoding keeps multi-byte characters
+            text = decode(self.out[:end], skip_special_tokens=True)
+            pieces.append(text[len(before):] if text.startswith(before) else text)
+            before = text
+        return ScoredText(before, tuple(pieces), tuple(self.logprobs))
 
     def stats(self) -> GenerationStats:
         return GenerationStats(self.prompt_tokens, self.cached, len(self.out), self.forced,

@@ -23,7 +23,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
-from convrec.agent.llm.engine import LocalEngine, Message
+from convrec.agent.llm.engine import LocalEngine, Message, ScoredText
 from convrec.agent.llm.quant import quantize_linears
 from convrec.agent.llm.registry import Backend, BackendOptions, ModelNotFoundError
 from convrec.recsys.home import default_home
@@ -81,6 +81,15 @@ class LocalChatModel(BaseChatModel):
         chat = to_chat(self._convert_input(messages).to_messages())
         text = self.engine.generate_json(chat, schema.model_json_schema(), max_new_tokens)
         return schema.model_validate_json(text)
+
+    def generate_scored(self, messages: LanguageModelInput, schema: type[T],
+                        max_new_tokens: int = 128) -> tuple[T, ScoredText]:
+        """`generate_structured`, with the JSON text's tokens and their log-probabilities
+        (how sure the model was of each choice the grammar left it)."""
+        chat = to_chat(self._convert_input(messages).to_messages())
+        scored = self.engine.generate_json_scored(chat, schema.model_json_schema(),
+                                                  max_new_tokens)
+        return schema.model_validate_json(scored.text), scored
 
     def with_structured_output(self, schema: Any, *, include_raw: bool = False,
                                **kwargs: Any) -> Runnable:
