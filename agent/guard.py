@@ -40,15 +40,22 @@ class GuardThresholds:
     draft: to write a slot the draft has otherwise or lacks (`change`), to leave out a slot
     the draft has (`drop`), and to change the dialogue act (`intent`, the whole frame).
 
-    The defaults are the lowest that changed no right frame of the planner sets dev and
-    tune (where the extractor is right on every request), with the adapter trained on corpus
-    version 3; leaving a slot out never paid there (its confidence is that of the choice
-    made in its place, shared by several slots), so it is never taken.
+    They belong to an adapter (its guard.json): the shipped adapter's are these defaults, the
+    lowest that changed no right frame of the planner sets dev and tune (where the extractor
+    is right on every request); leaving a slot out never paid there (its confidence is that
+    of the choice made in its place, shared by several slots), so it is never taken. An
+    adapter without them keeps `convrec.agent.planner.add_to_draft` (measured: the older
+    boardgames adapter under these thresholds lost 4 of 90 boardgames_dev cases).
     """
 
     change: float = 0.98
     drop: float = NEVER
     intent: float = 0.95
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, float | None]) -> GuardThresholds:
+        """From an adapter's guard.json values (null: never)."""
+        return cls(**{k: NEVER if v is None else float(v) for k, v in values.items()})
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,8 @@ def _spelled(title: str, message: str | None) -> bool:
 class ScoresTokens(Protocol):
     """A chat model that decodes under a schema and reports each token's probability
     (`convrec.agent.llm.local.LocalChatModel`)."""
+
+    guard_thresholds: Mapping[str, float | None] | None  # chosen for its adapter, if any
 
     def generate_scored(self, messages: Any, schema: type[RequestFrame],
                         max_new_tokens: int = 128) -> tuple[RequestFrame, ScoredText]: ...

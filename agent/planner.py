@@ -197,11 +197,12 @@ class DraftCheckingPlanner:
     only leaves its training distribution (measured: the re-plans invented years and
     genres), so a failed plan goes straight to the deterministic fallback. `guard`: keep the
     draft except where the model is sure of something else (`convrec.agent.guard`: the
-    probabilities of the tokens it chose, against `thresholds`); a model that does not report
-    them may only add titles (`add_to_draft`). With the guard, the model is asked only where
-    it can change the answer: the reading left words unaccounted for, or (with token
-    probabilities) it named titles, whose act the extractor misreads most ("why Heat?",
-    "Fargo was a waste of time"); `ask_always` asks it on every message.
+    probabilities of the tokens it chose, against `thresholds`, else those chosen for its
+    adapter); a model that reports no probabilities or whose adapter has no thresholds may
+    only add titles (`add_to_draft`). With the guard, the model is asked only where it can
+    change the answer: the reading left words unaccounted for, or (with thresholds) it named
+    titles, whose act the extractor misreads most ("why Heat?", "Fargo was a waste of
+    time"); `ask_always` asks it on every message.
     """
 
     source = "llm"
@@ -209,13 +210,16 @@ class DraftCheckingPlanner:
     checks_draft = True
 
     def __init__(self, llm: BaseChatModel, genres: Sequence[str], max_new_tokens: int = 96,
-                 guard: bool = True, thresholds: GuardThresholds = GuardThresholds(),
+                 guard: bool = True, thresholds: GuardThresholds | None = None,
                  ask_always: bool = False):
         self.llm = llm
         self.schema = frame_schema(genres)
         self.max_new_tokens = max_new_tokens
         self.guard = guard
-        self.thresholds = thresholds
+        chosen = llm.guard_thresholds if isinstance(llm, ScoresTokens) else None
+        self.thresholds = thresholds if thresholds is not None or chosen is None else \
+            GuardThresholds.from_values(chosen)
+        self.scores = isinstance(llm, ScoresTokens) and self.thresholds is not None
         self.ask_always = ask_always
 
     def messages(self, request: PlanRequest) -> list[BaseMessage]:
@@ -224,12 +228,11 @@ class DraftCheckingPlanner:
 
     def plan(self, request: PlanRequest) -> RequestFrame:
         draft = request.reading.frame
-        scores = isinstance(self.llm, ScoresTokens)
         names_titles = any(getattr(draft, slot) for slot in TITLE_SLOTS)
         if self.guard and request.reading.complete and not self.ask_always and not (
-                scores and names_titles):
+                self.scores and names_titles):
             return draft
-        if self.guard and scores:
+        if self.guard and self.scores:
             frame, _ = guarded_plan(self.llm, self.messages(request), self.schema, draft,
                                     request.message, self.max_new_tokens, self.thresholds)
             return frame

@@ -47,6 +47,8 @@ class LocalChatModel(BaseChatModel):
     stop_at_newline: bool = False
     supports_constrained_decoding: bool = True
     adapter: str | None = None  # the merged planner adapter's folder name, None when untuned
+    # The planner guard's thresholds chosen on dev for this adapter (its guard.json), if any.
+    guard_thresholds: dict[str, float | None] | None = None
 
     @property
     def _llm_type(self) -> str:
@@ -221,7 +223,22 @@ def build_embedded(name: str, options: EmbeddedOptions) -> LocalChatModel:
     return LocalChatModel(engine=engine, model_name="SmolLM2-135M-Instruct",
                           max_new_tokens=options.max_new_tokens,
                           stop_at_newline=options.stop_at_newline,
-                          adapter=folder.name if adapter is not None else None)
+                          adapter=folder.name if adapter is not None else None,
+                          guard_thresholds=guard_thresholds(adapter))
+
+
+GUARD_FILE = "guard.json"
+
+
+def guard_thresholds(adapter: Path | None) -> dict[str, float | None] | None:
+    """The thresholds of the planner guard chosen on dev for `adapter` (its guard.json:
+    {"change": p, "drop": p or null for never, "intent": p}); None when it has none, so the
+    planner keeps the guard that needs no token probabilities."""
+    path = adapter / GUARD_FILE if adapter is not None else None
+    if path is None or not path.is_file():
+        return None
+    values = json.loads(path.read_text("utf-8"))
+    return {key: values.get(key) for key in ("change", "drop", "intent")}
 
 
 def build_hf(name: str, options: LocalOptions) -> LocalChatModel:

@@ -82,3 +82,34 @@ def test_a_liked_title_is_not_made_unwanted_by_a_slot_change():
     sure = {"similar_to": 0.99, "disliked": 0.99}
     merged = confident_merge(draft, model, sure, "i loved alien")
     assert merged.disliked == [] and merged.intent == "feedback"
+
+
+def test_an_adapter_carries_its_thresholds_and_null_means_never(tmp_path):
+    from convrec.agent.guard import NEVER
+    from convrec.agent.llm.local import GUARD_FILE, guard_thresholds
+
+    assert guard_thresholds(None) is None and guard_thresholds(tmp_path) is None
+    (tmp_path / GUARD_FILE).write_text('{"change": 0.9, "drop": null, "intent": 0.8}')
+    values = guard_thresholds(tmp_path)
+    assert GuardThresholds.from_values(values) == GuardThresholds(0.9, NEVER, 0.8)
+
+
+class _Scoring:
+    """A model that reports token probabilities (its frames are never asked for here)."""
+
+    def __init__(self, thresholds):
+        self.guard_thresholds = thresholds
+
+    def generate_scored(self, messages, schema, max_new_tokens=128):
+        raise AssertionError("not called")
+
+
+def test_the_confidence_guard_needs_token_scores_and_thresholds_for_the_adapter():
+    from convrec.agent.planner import DraftCheckingPlanner
+
+    genres = ["Comedy", "Horror"]
+    chosen = DraftCheckingPlanner(_Scoring({"change": 0.9, "drop": None, "intent": 0.9}), genres)
+    assert chosen.scores and chosen.thresholds.change == 0.9
+    assert not DraftCheckingPlanner(_Scoring(None), genres).scores  # add_to_draft instead
+    given = DraftCheckingPlanner(_Scoring(None), genres, thresholds=GuardThresholds())
+    assert given.scores and given.thresholds == GuardThresholds()
