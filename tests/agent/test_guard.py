@@ -70,7 +70,7 @@ def test_another_act_takes_the_whole_frame_only_when_sure_and_spelled():
     draft = RequestFrame(similar_to=["The Lion King"])
     model = RequestFrame(intent="explain", about=["The Lion King"])
     message = "why would I like the lion king?"
-    assert confident_merge(draft, model, {"intent": 0.95}, message) == model
+    assert confident_merge(draft, model, {"intent": 0.99}, message) == model
     assert confident_merge(draft, model, {"intent": 0.6}, message) == draft
     invented = RequestFrame(intent="info", about=["Heat"])
     assert confident_merge(draft, invented, {"intent": 0.99}, message) == draft
