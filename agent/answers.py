@@ -60,11 +60,6 @@ class CatalogFacts:
         """"genres", "categories or mechanics"."""
         return " or ".join(plural(w) for w in self.facet_label.split(" or "))
 
-    def mentions(self, query: str) -> bool:
-        """Does every word of `query` (or its singular) occur in the items' text?"""
-        found = [w for w in query.lower().split() if len(w) >= 3]
-        return bool(found) and not self.unmentioned(query)
-
     def unmentioned(self, query: str) -> list[str]:
         """The words of `query` (3 letters or more) that no item's text holds."""
         return [w for w in query.lower().split() if len(w) >= 3

@@ -26,6 +26,7 @@ from convrec.agent.answers import empty_message_text
 from convrec.agent.frame import RequestFrame
 from convrec.agent.inputs import MAX_MESSAGE_CHARS, clean_message
 from convrec.agent.parts import AgentParts
+from convrec.agent.reply import counts_items
 from convrec.agent.trace import Reply, ReplyStep, Step, Trace
 from convrec.agent.turn import Turn, TurnInput
 from convrec.memory.keys import check_key
@@ -157,7 +158,7 @@ class RecAgent:
         frame, grounded = final.frame, final.grounded
         # a request, feedback that liked a title and got picks like it, or a count of
         # items ("how many musicals?" ... "show me the best ones")
-        counted = frame.intent == "info" and "count" in frame.asks and not frame.about
+        counted = counts_items(frame)
         request = frame.intent == "recommend" or counted or (
             frame.intent == "feedback" and bool(reply.items))
         if request:

@@ -41,6 +41,10 @@ class Responder:
         self.find_titles = find_titles
         self.nouns = nouns
 
+    def templates_only(self) -> Responder:
+        """The same responder without its LLM: template sentences only."""
+        return Responder(None, self.find_titles, self.nouns)
+
     def recommend(self, message: str, frame: RequestFrame, items: Sequence[RecommendedItem],
                   notes: Sequence[str] = ()) -> str:
         if not items and _only_more_by(frame):  # "has she made anything else?"

@@ -202,8 +202,8 @@ class Turn:
 
     def _execute(self, attempt: int, frame: RequestFrame, own_reference: bool = False
                  ) -> Iterator[Step]:
-        if frame.query and not self.parts.facts.mentions(frame.query):
-            missing = self.parts.facts.unmentioned(frame.query)
+        missing = self.parts.facts.unmentioned(frame.query) if frame.query else []
+        if missing:
             kept = [w for w in frame.query.split() if w.lower() not in missing]
             said = [w for w in missing if is_word(w) or capitalised_in(w, self.given.message)]
             if frame.query == self.reference.frame.query and said:  # the user's, not the LLM's
@@ -334,14 +334,14 @@ class Turn:
         responder = self.parts.responder
         if responder.llm is None:
             return self._reply_text(final)
-        if self.llm_down:
-            return self._reply_text(final, Responder(None, responder.find_titles, responder.nouns))
+        if self.llm_down:  # unreachable or too slow for the plan: not asked again
+            return self._reply_text(final, responder.templates_only())
         deadline = max(self.deadline, time.monotonic() + REPLY_GRACE_SECONDS)
         try:
             return call_before(deadline, self._reply_text, final)
         except TimeoutError:
             log.warning("the LLM did not write the reply in time; using the template")
-            return self._reply_text(final, Responder(None, responder.find_titles, responder.nouns))
+            return self._reply_text(final, responder.templates_only())
 
     def _reply_text(self, final: Attempt, responder: Responder | None = None) -> str:
         notes = self.given.notes

@@ -166,7 +166,7 @@ class SlotExtractor:
                                         [m.end for m in found])
         message, forced = substitute(message, references)
         folded = fold(message)
-        if not forced and (is_chat(folded)):
+        if not forced and is_chat(folded):
             return RequestFrame(intent="chat")
         # titles are looked for again only where references put titles into the message
         mentions = merge_mentions(forced, self.index.find(message) if references else found)
